@@ -1,0 +1,79 @@
+// SIMD (f64x2) vector kernels on raw pointers into linear memory.
+// Every hot loop of the explicit solvers reduces to these few shapes.
+
+/**
+ * out[i] = base[i] + scale · Σ_q coefs[q] · k_{idxs[q]}[i], with k_j at kbase + j·stride.
+ * base == 0 means no base term. The sum is formed left to right, then scaled, then added
+ * to base — the same rounding as u + dt·(a1·k1 + a2·k2 + ...).
+ */
+export function combine(
+  out: usize, base: usize, scale: f64,
+  coefs: usize, idxs: usize, m: i32,
+  kbase: usize, stride: usize, n: i32,
+): void {
+  const sv = f64x2.splat(scale);
+  const nv = n & ~1;
+  let i = 0;
+  for (; i < nv; i += 2) {
+    const off = <usize>i << 3;
+    let acc = f64x2.splat(0.0);
+    for (let q = 0; q < m; q++) {
+      const c = load<f64>(coefs + (<usize>q << 3));
+      const kp = kbase + <usize>load<i32>(idxs + (<usize>q << 2)) * stride;
+      acc = f64x2.add(acc, f64x2.mul(f64x2.splat(c), v128.load(kp + off)));
+    }
+    acc = f64x2.mul(sv, acc);
+    if (base != 0) acc = f64x2.add(v128.load(base + off), acc);
+    v128.store(out + off, acc);
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 3;
+    let acc = 0.0;
+    for (let q = 0; q < m; q++) {
+      const c = load<f64>(coefs + (<usize>q << 3));
+      const kp = kbase + <usize>load<i32>(idxs + (<usize>q << 2)) * stride;
+      acc += c * load<f64>(kp + off);
+    }
+    acc = scale * acc;
+    if (base != 0) acc = load<f64>(base + off) + acc;
+    store<f64>(out + off, acc);
+  }
+}
+
+/** dst[i] = src[i] */
+export function copyVec(dst: usize, src: usize, n: i32): void {
+  memory.copy(dst, src, <usize>n << 3);
+}
+
+/** out[i] = a[i] + s · b[i] */
+export function axpyTo(out: usize, a: usize, s: f64, b: usize, n: i32): void {
+  const sv = f64x2.splat(s);
+  const nv = n & ~1;
+  let i = 0;
+  for (; i < nv; i += 2) {
+    const off = <usize>i << 3;
+    v128.store(out + off, f64x2.add(v128.load(a + off), f64x2.mul(sv, v128.load(b + off))));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 3;
+    store<f64>(out + off, load<f64>(a + off) + s * load<f64>(b + off));
+  }
+}
+
+/** True when every entry is finite (no NaN, no ±Inf). */
+export function allFinite(x: usize, n: i32): bool {
+  // x − x is 0 for finite x and NaN otherwise; NaN propagates through the sum.
+  let acc = f64x2.splat(0.0);
+  const nv = n & ~1;
+  let i = 0;
+  for (; i < nv; i += 2) {
+    const v = v128.load(x + (<usize>i << 3));
+    acc = f64x2.add(acc, f64x2.sub(v, v));
+  }
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; i < n; i++) {
+    const v = load<f64>(x + (<usize>i << 3));
+    s += v - v;
+  }
+  return s == 0.0;
+}

@@ -1,0 +1,328 @@
+// The generic explicit Runge–Kutta integrator: one loop runs every tableau.
+//
+// TypeScript fills a solve block (layout.ts) and a tableau block, then calls erkSolve once;
+// the whole integration happens here. JavaScript is entered only to evaluate a JavaScript
+// right-hand side, to ask for more room for saved output, and to run callbacks.
+
+import {
+  B_N, B_TAB, B_ADAPTIVE, B_T0, B_TF, B_DT, B_DTMIN, B_DTMAX, B_MAXITERS,
+  B_BETA1, B_BETA2, B_GAMMA, B_QMIN, B_QMAX, B_QSTEADY_MIN, B_QSTEADY_MAX, B_QOLDINIT,
+  B_ABSTOL, B_RELTOL, B_U, B_UPREV, B_TMP, B_ERR, B_K, B_STRIDE,
+  B_TSTOPS, B_NTSTOPS, B_SAVEAT, B_NSAVEAT, B_SAVE_EVERY, B_SAVE_START, B_SAVE_END, B_DENSE,
+  B_CALLBACKS, B_NF, B_NACCEPT, B_NREJECT, B_T, B_TPREV, B_DTCUR, B_EVENT_T, B_EXTRAS_DONE,
+  B_DT_NEXT,
+  T_S, T_STOTAL, T_END, T_DEG, T_ERRKIND, T_END_BEFORE_ERR, T_ORDER, T_C, T_ROWSTART, T_IDX,
+  T_COEF, T_ERR_N, T_ERR_IDX, T_ERR_COEF, T_ERR3_N, T_ERR3_IDX, T_ERR3_COEF,
+  T_B_N, T_B_IDX, T_B_POLY, T_B_W,
+  RET_SUCCESS, RET_MAXITERS, RET_DTLESSTHANMIN, RET_UNSTABLE, RET_TERMINATED,
+  RET_INITIALFAILURE, RET_ABORTED, CB_EVENT, CB_TERMINATE, CB_ERROR,
+} from './layout';
+import { combine, copyVec, axpyTo, allFinite } from '../linalg/vector';
+import { errorNorm, scaledNorm } from './norm';
+import { rhs, onStep, onEvent } from './imports';
+import { f64At, setF64, ptrAt, i32At } from './block';
+import { pushSave, pushDense, lastSavedT, saveCount } from './output';
+import { piReject, piAccept } from './controller';
+
+/** Evaluates the right-hand side, counting it. False when the JavaScript side failed. */
+@inline function evalF(blk: usize, t: f64, u: usize, du: usize): bool {
+  setF64(blk, B_NF, f64At(blk, B_NF) + 1.0);
+  return rhs(t, u, du) == 0;
+}
+
+/** out = uprev + dt · Σ_j A[row][j] k_j */
+function stageState(tab: usize, row: i32, out: usize, uprev: usize, dt: f64, kbase: usize, stride: usize, n: i32): void {
+  const rs = ptrAt(tab, T_ROWSTART);
+  const r0 = load<i32>(rs + (<usize>row << 2));
+  const r1 = load<i32>(rs + (<usize>(row + 1) << 2));
+  combine(out, uprev, dt, ptrAt(tab, T_COEF) + (<usize>r0 << 3), ptrAt(tab, T_IDX) + (<usize>r0 << 2), r1 - r0, kbase, stride, n);
+}
+
+/**
+ * Computes the interpolation's extra stages for the current step if they are missing.
+ * The step is described by B_TPREV, B_DTCUR, B_UPREV and the stage vectors.
+ */
+function ensureExtras(blk: usize, tab: usize): bool {
+  const s = i32At(tab, T_S);
+  const stot = i32At(tab, T_STOTAL);
+  if (stot == s || f64At(blk, B_EXTRAS_DONE) != 0) return true;
+  const n = i32At(blk, B_N);
+  const tprev = f64At(blk, B_TPREV);
+  const dt = f64At(blk, B_DTCUR);
+  const uprev = ptrAt(blk, B_UPREV);
+  const tmp = ptrAt(blk, B_TMP);
+  const kbase = ptrAt(blk, B_K);
+  const stride = ptrAt(blk, B_STRIDE);
+  const c = ptrAt(tab, T_C);
+  for (let e = s; e < stot; e++) {
+    stageState(tab, e, tmp, uprev, dt, kbase, stride, n);
+    if (!evalF(blk, tprev + load<f64>(c + (<usize>e << 3)) * dt, tmp, kbase + <usize>e * stride)) return false;
+  }
+  setF64(blk, B_EXTRAS_DONE, 1.0);
+  return true;
+}
+
+/**
+ * out = u(tq) from the current step's dense output:
+ * u_n + dt · Σ_i B_i(θ) k_i, θ = (tq − t_n)/dt. Returns false if an extra stage failed.
+ */
+export function interpolateStep(blk: usize, tq: f64, out: usize): bool {
+  const tab = ptrAt(blk, B_TAB);
+  if (!ensureExtras(blk, tab)) return false;
+  const tprev = f64At(blk, B_TPREV);
+  const dt = f64At(blk, B_DTCUR);
+  const theta = (tq - tprev) / dt;
+  const deg = i32At(tab, T_DEG);
+  const nb = i32At(tab, T_B_N);
+  const poly = ptrAt(tab, T_B_POLY);
+  const w = ptrAt(tab, T_B_W);
+  for (let q = 0; q < nb; q++) {
+    const row = poly + (<usize>(q * deg) << 3);
+    let acc = 0.0;
+    for (let j = deg - 1; j >= 0; j--) acc = (acc + load<f64>(row + (<usize>j << 3))) * theta;
+    store<f64>(w + (<usize>q << 3), acc);
+  }
+  combine(out, ptrAt(blk, B_UPREV), dt, w, ptrAt(tab, T_B_IDX), nb, ptrAt(blk, B_K), ptrAt(blk, B_STRIDE), i32At(blk, B_N));
+  return true;
+}
+
+/** Exported for TypeScript: interpolation inside the current step (callbacks, Solution.at). */
+export function erkInterpolate(blk: usize, tq: f64, out: usize): i32 {
+  return interpolateStep(blk, tq, out) ? 0 : 1;
+}
+
+/**
+ * Hairer–Wanner initial step (OrdinaryDiffEq's ode_determine_initdt for non-stiff methods).
+ * Uses `f0` and `f1` as scratch and evaluates f twice. Returns −1 when the JavaScript
+ * right-hand side failed, NaN when it returned non-finite values.
+ */
+function initialDt(
+  blk: usize, n: i32, t0: f64, tdir: f64, u0: usize, u1: usize, f0: usize, f1: usize,
+  atol: usize, rtol: usize, order: f64, dtmax: f64, firstStop: f64, dtmin: f64,
+): f64 {
+  if (!evalF(blk, t0, u0, f0)) return -1.0;
+  const d0 = scaledNorm(u0, 0, u0, atol, rtol, n);
+  const d1 = scaledNorm(f0, 0, u0, atol, rtol, n);
+  let dt0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * (d0 / d1);
+  dt0 = min(min(dt0, dtmax), firstStop);
+  axpyTo(u1, u0, tdir * dt0, f0, n);
+  if (!evalF(blk, t0 + tdir * dt0, u1, f1)) return -1.0;
+  const d2 = scaledNorm(f1, f0, u0, atol, rtol, n) / dt0;
+  const m = max(d1, d2);
+  const dt1 = m <= 1e-15 ? max(1e-6, dt0 * 1e-3) : Math.pow(10.0, -(2.0 + Math.log10(m)) / order);
+  return max(min(min(100.0 * dt0, dt1), dtmax), dtmin);
+}
+
+/** Saves the saveat times that fall in (t_n, tEnd] by interpolation (exactly at tEnd). */
+function saveatUpTo(blk: usize, tdir: f64, tEnd: f64, idx: i32, u: usize, out: usize, n: i32): i32 {
+  const nsa = i32At(blk, B_NSAVEAT);
+  const sa = ptrAt(blk, B_SAVEAT);
+  while (idx < nsa) {
+    const ts = load<f64>(sa + (<usize>idx << 3));
+    if (tdir * (ts - tEnd) > 0) break;
+    if (ts == tEnd) {
+      if (!pushSave(blk, ts, u, n)) return -1;
+    } else {
+      if (!interpolateStep(blk, ts, out)) return -1;
+      if (!pushSave(blk, ts, out, n)) return -1;
+    }
+    idx++;
+  }
+  return idx;
+}
+
+/** Runs a whole integration described by the block. Returns a RET_* code. */
+export function erkSolve(blk: usize): i32 {
+  const n = i32At(blk, B_N);
+  const tab = ptrAt(blk, B_TAB);
+  const end = i32At(tab, T_END);
+  const adaptive = f64At(blk, B_ADAPTIVE) != 0;
+  const errKind = adaptive ? i32At(tab, T_ERRKIND) : 0;
+  const endBeforeErr = !adaptive || f64At(tab, T_END_BEFORE_ERR) != 0;
+  const order = f64At(tab, T_ORDER);
+  const c = ptrAt(tab, T_C);
+  const t0 = f64At(blk, B_T0);
+  const tf = f64At(blk, B_TF);
+  const tdir: f64 = tf > t0 ? 1.0 : -1.0;
+  const u = ptrAt(blk, B_U);
+  const uprev = ptrAt(blk, B_UPREV);
+  const tmp = ptrAt(blk, B_TMP);
+  const err = ptrAt(blk, B_ERR);
+  const kbase = ptrAt(blk, B_K);
+  const stride = ptrAt(blk, B_STRIDE);
+  const kend = kbase + <usize>end * stride;
+  const atol = ptrAt(blk, B_ABSTOL);
+  const rtol = ptrAt(blk, B_RELTOL);
+  const dtmin = abs(f64At(blk, B_DTMIN));
+  const dtmax = abs(f64At(blk, B_DTMAX));
+  const maxiters = f64At(blk, B_MAXITERS);
+  const beta1 = f64At(blk, B_BETA1);
+  const beta2 = f64At(blk, B_BETA2);
+  const gamma = f64At(blk, B_GAMMA);
+  const qmin = f64At(blk, B_QMIN);
+  const qmax = f64At(blk, B_QMAX);
+  const qsmin = f64At(blk, B_QSTEADY_MIN);
+  const qsmax = f64At(blk, B_QSTEADY_MAX);
+  const tstops = ptrAt(blk, B_TSTOPS);
+  const ntstops = i32At(blk, B_NTSTOPS);
+  const saveEvery = f64At(blk, B_SAVE_EVERY) != 0;
+  const saveEnd = f64At(blk, B_SAVE_END) != 0;
+  const dense = f64At(blk, B_DENSE) != 0;
+  const callbacks = f64At(blk, B_CALLBACKS) != 0;
+  const errN = i32At(tab, T_ERR_N);
+  const errIdx = ptrAt(tab, T_ERR_IDX);
+  const errCoef = ptrAt(tab, T_ERR_COEF);
+
+  let t = t0;
+  let stopIdx = 0;
+  let saveIdx = 0;
+  let dt = abs(f64At(blk, B_DT));
+  setF64(blk, B_T, t);
+
+  if (adaptive && dt == 0) {
+    const firstStop = abs((ntstops > 0 ? load<f64>(tstops) : tf) - t0);
+    dt = initialDt(blk, n, t0, tdir, u, tmp, err, kbase + stride, atol, rtol, order, dtmax, firstStop, dtmin);
+    if (dt < 0) return RET_ABORTED;
+    if (!(dt > 0) || dt == Infinity) return RET_INITIALFAILURE;
+  }
+  // FSAL start: k_0 = f(u0, t0).
+  if (!evalF(blk, t, u, kbase)) return RET_ABORTED;
+  if (!allFinite(kbase, n)) return RET_INITIALFAILURE;
+  if (f64At(blk, B_SAVE_START) != 0) {
+    if (!pushSave(blk, t, u, n)) return RET_ABORTED;
+  }
+  // A saveat time equal to t0 was saved by save-start logic in TypeScript's choice of flags.
+  const nsa = i32At(blk, B_NSAVEAT);
+  const sa = ptrAt(blk, B_SAVEAT);
+  while (saveIdx < nsa && load<f64>(sa + (<usize>saveIdx << 3)) == t0) saveIdx++;
+
+  let qold = f64At(blk, B_QOLDINIT);
+  let iter = 0.0;
+  let ret = RET_SUCCESS;
+  const s = i32At(tab, T_S);
+
+  while (tdir * (tf - t) > 0) {
+    const nextStop = stopIdx < ntstops ? load<f64>(tstops + (<usize>stopIdx << 3)) : tf;
+    let h = min(dt, dtmax);
+    const dist = tdir * (nextStop - t);
+    let hitsStop = false;
+    // Land exactly on the stop; do not leave a sliver of a step before it.
+    if (h >= dist || dist - h <= 100.0 * f64.EPSILON * max(abs(t), abs(nextStop))) {
+      h = dist;
+      hitsStop = true;
+    }
+    iter += 1.0;
+    if (iter > maxiters) { ret = RET_MAXITERS; break; }
+    const dts = tdir * h;
+    const tnew = hitsStop ? nextStop : t + dts;
+    copyVec(uprev, u, n);
+
+    for (let j = 1; j < end; j++) {
+      stageState(tab, j, tmp, uprev, dts, kbase, stride, n);
+      if (!evalF(blk, t + load<f64>(c + (<usize>j << 3)) * dts, tmp, kbase + <usize>j * stride)) return finish(blk, t, RET_ABORTED);
+    }
+    stageState(tab, end, u, uprev, dts, kbase, stride, n);
+    if (endBeforeErr) {
+      if (!evalF(blk, tnew, u, kend)) return finish(blk, t, RET_ABORTED);
+    }
+
+    let dtNext = dt;
+    if (adaptive) {
+      combine(err, 0, dts, errCoef, errIdx, errN, kbase, stride, n);
+      let eest: f64;
+      if (errKind == 2) {
+        // DOP853 (Hairer): EEst = E5 / sqrt(n·(E5 + 0.01·E3)) with E = Σ (err_i/sc_i)².
+        const e5 = errorNorm(err, uprev, u, atol, rtol, n, false);
+        combine(err, 0, dts, ptrAt(tab, T_ERR3_COEF), ptrAt(tab, T_ERR3_IDX), i32At(tab, T_ERR3_N), kbase, stride, n);
+        const e3 = errorNorm(err, uprev, u, atol, rtol, n, false);
+        let deno = e5 + 0.01 * e3;
+        if (deno <= 0) deno = 1.0;
+        eest = e5 / sqrt(<f64>n * deno);
+      } else {
+        eest = errorNorm(err, uprev, u, atol, rtol, n, true);
+      }
+      if (isNaN(eest)) eest = Infinity;
+      if (eest > 1.0) {
+        setF64(blk, B_NREJECT, f64At(blk, B_NREJECT) + 1.0);
+        dt = piReject(h, eest, beta1, gamma, qmin);
+        copyVec(u, uprev, n);
+        if (dt < dtmin || t + tdir * dt == t) { ret = RET_DTLESSTHANMIN; break; }
+        continue;
+      }
+      const q = piAccept(eest, qold, beta1, beta2, gamma, qmin, qmax, qsmin, qsmax);
+      qold = max(eest, 1e-4);
+      dtNext = min(h / q, dtmax);
+      if (!endBeforeErr) {
+        if (!evalF(blk, tnew, u, kend)) return finish(blk, t, RET_ABORTED);
+      }
+    }
+
+    // The step is accepted.
+    setF64(blk, B_NACCEPT, f64At(blk, B_NACCEPT) + 1.0);
+    if (!allFinite(u, n)) {
+      copyVec(u, uprev, n);
+      ret = RET_UNSTABLE;
+      break;
+    }
+    const tprev = t;
+    t = tnew;
+    setF64(blk, B_TPREV, tprev);
+    setF64(blk, B_T, t);
+    setF64(blk, B_DTCUR, dts);
+    setF64(blk, B_EXTRAS_DONE, 0.0);
+    setF64(blk, B_DT_NEXT, dtNext);
+    dt = dtNext;
+
+    let tEnd = t;
+    let code = 0;
+    if (callbacks) {
+      code = onStep(tprev, t);
+      if (code == CB_ERROR) return finish(blk, t, RET_ABORTED);
+      if (code == CB_EVENT) tEnd = f64At(blk, B_EVENT_T);
+    }
+    if (code == CB_EVENT && tEnd != t) {
+      // The step ends at the event: save up to it, then move the state there.
+      saveIdx = saveatUpTo(blk, tdir, tEnd, saveIdx, u, ptrAt(blk, B_TMP), n);
+      if (saveIdx < 0) return finish(blk, t, RET_ABORTED);
+      if (!interpolateStep(blk, tEnd, u)) return finish(blk, t, RET_ABORTED);
+      t = tEnd;
+      setF64(blk, B_T, t);
+    } else {
+      saveIdx = saveatUpTo(blk, tdir, t, saveIdx, u, tmp, n);
+      if (saveIdx < 0) return finish(blk, t, RET_ABORTED);
+      if (hitsStop && stopIdx < ntstops) stopIdx++;
+    }
+    if (dense) {
+      if (!pushDense(blk, tprev, dts, t, n, s)) return finish(blk, t, RET_ABORTED);
+    }
+    if (saveEvery && (t != tf || code == CB_EVENT)) {
+      if (!pushSave(blk, t, u, n)) return finish(blk, t, RET_ABORTED);
+    }
+    if (code == CB_EVENT) {
+      const r = onEvent(t);
+      if (r == CB_ERROR) return finish(blk, t, RET_ABORTED);
+      if (saveEvery && t != tf) {
+        if (!pushSave(blk, t, u, n)) return finish(blk, t, RET_ABORTED);
+      }
+      if (r == CB_TERMINATE) { ret = RET_TERMINATED; break; }
+      // The affect may have changed u: restart the FSAL chain from the new state.
+      if (!evalF(blk, t, u, kbase)) return finish(blk, t, RET_ABORTED);
+      // A stop inside the event's step is still ahead.
+    } else if (end != 0) {
+      copyVec(kbase, kend, n);
+    }
+  }
+
+  if ((ret == RET_SUCCESS || ret == RET_TERMINATED) && saveEnd) {
+    if (saveCount(blk) == 0 || lastSavedT(blk, n) != t) {
+      if (!pushSave(blk, t, u, n)) return finish(blk, t, RET_ABORTED);
+    }
+  }
+  return finish(blk, t, ret);
+}
+
+@inline function finish(blk: usize, t: f64, ret: i32): i32 {
+  setF64(blk, B_T, t);
+  return ret;
+}
+

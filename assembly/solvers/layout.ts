@@ -1,0 +1,113 @@
+// Layout of the blocks TypeScript fills and the engine reads.
+//
+// This one file is compiled by AssemblyScript into the engine and bundled by esbuild into
+// src/, so both sides agree on every offset. Plain integer constants only: the same text is
+// valid AssemblyScript (i32) and TypeScript (number).
+//
+// A solve block is an array of f64 slots; pointers and counts are stored as f64 (exact
+// below 2^53). Slot indices:
+
+// --- problem and method
+export const B_N = 0; // state length
+export const B_TAB = 1; // pointer to the tableau block
+export const B_ADAPTIVE = 2; // 1: error control, 0: fixed dt
+export const B_T0 = 3;
+export const B_TF = 4;
+export const B_DT = 5; // initial dt (0: estimate it) / fixed dt
+export const B_DTMIN = 6;
+export const B_DTMAX = 7;
+export const B_MAXITERS = 8;
+// --- controller (PI)
+export const B_BETA1 = 9;
+export const B_BETA2 = 10;
+export const B_GAMMA = 11;
+export const B_QMIN = 12;
+export const B_QMAX = 13;
+export const B_QSTEADY_MIN = 14;
+export const B_QSTEADY_MAX = 15;
+export const B_QOLDINIT = 16;
+// --- vectors (pointers to n-length f64 arrays in the workspace)
+export const B_ABSTOL = 17;
+export const B_RELTOL = 18;
+export const B_U = 19; // current state; holds u0 on entry
+export const B_UPREV = 20;
+export const B_TMP = 21;
+export const B_ERR = 22;
+export const B_K = 23; // stage derivatives, stage j at B_K + j * stride
+export const B_OUT = 24; // scratch for interpolation requested from TypeScript
+export const B_STRIDE = 25; // bytes between consecutive stage vectors
+// --- stops and saving
+export const B_TSTOPS = 26; // pointer to sorted (in the direction of time) tstops
+export const B_NTSTOPS = 27;
+export const B_SAVEAT = 28; // pointer to sorted saveat times
+export const B_NSAVEAT = 29;
+export const B_SAVE_EVERY = 30;
+export const B_SAVE_START = 31;
+export const B_SAVE_END = 32;
+export const B_DENSE = 33;
+export const B_CALLBACKS = 34; // 1 when TypeScript has callbacks to run after each step
+// --- growable output buffers (the engine asks TypeScript for room at a step boundary)
+export const B_SAVE_PTR = 35; // records of 1 + n f64: t, u
+export const B_SAVE_CAP = 36; // capacity in records
+export const B_SAVE_COUNT = 37;
+export const B_DENSE_PTR = 38; // records of DENSE_HEAD + n·(1 + stagesTotal) f64
+export const B_DENSE_CAP = 39;
+export const B_DENSE_COUNT = 40;
+// --- results and state shared with callbacks
+export const B_NF = 41;
+export const B_NACCEPT = 42;
+export const B_NREJECT = 43;
+export const B_T = 44; // current time
+export const B_TPREV = 45; // start of the current step
+export const B_DTCUR = 46; // dt of the current step
+export const B_EVENT_T = 47; // set by TypeScript when a callback fires
+export const B_EXTRAS_DONE = 48; // interpolation's extra stages computed for this step
+export const B_DT_NEXT = 49; // proposed next dt
+export const B_SIZE = 64;
+
+// Dense record: t_start, dt, t_end, extrasDone, then u_start (n), then every stage (n each).
+export const DENSE_HEAD = 4;
+
+// Tableau block (f64 slots; pointers to i32 arrays stored as f64):
+export const T_S = 0; // stages in a step, the end-of-step evaluation included
+export const T_STOTAL = 1; // stages with the interpolation's extra stages
+export const T_END = 2; // index of the stage f(u_{n+1}, t_{n+1})
+export const T_DEG = 3; // degree of the interpolation polynomials B_i(θ)
+export const T_ERRKIND = 4; // 0: none, 1: btilde, 2: btilde and btilde3 (DOP853)
+export const T_END_BEFORE_ERR = 5; // the error estimate uses the end-of-step evaluation
+export const T_ORDER = 6;
+export const T_C = 7; // f64[stotal]
+export const T_ROWSTART = 8; // i32[stotal + 1] into T_IDX / T_COEF
+export const T_IDX = 9; // i32[nnz] stage indices of A's nonzeros, row by row
+export const T_COEF = 10; // f64[nnz]
+export const T_ERR_N = 11; // nonzero error weights
+export const T_ERR_IDX = 12;
+export const T_ERR_COEF = 13;
+export const T_ERR3_N = 14;
+export const T_ERR3_IDX = 15;
+export const T_ERR3_COEF = 16;
+export const T_B_N = 17; // stages with a nonzero interpolation polynomial
+export const T_B_IDX = 18;
+export const T_B_POLY = 19; // f64[T_B_N · deg]: coefficients of θ^1..θ^deg, per listed stage
+export const T_B_W = 20; // f64[T_B_N] scratch for the evaluated weights
+export const T_SIZE = 24;
+
+// Return codes of a solve (src/solve/retcode.ts names them).
+export const RET_SUCCESS = 0;
+export const RET_MAXITERS = 1;
+export const RET_DTLESSTHANMIN = 2;
+export const RET_UNSTABLE = 3;
+export const RET_TERMINATED = 4;
+export const RET_INITIALFAILURE = 5;
+export const RET_CONVERGENCEFAILURE = 6;
+export const RET_ABORTED = 7; // a JavaScript callback threw; TypeScript rethrows its error
+
+// Kinds of growable buffer in the "need more room" import.
+export const GROW_SAVE = 0;
+export const GROW_DENSE = 1;
+
+// Answers of the step callback.
+export const CB_NONE = 0;
+export const CB_EVENT = 1; // B_EVENT_T holds the event time
+export const CB_TERMINATE = 2;
+export const CB_ERROR = -1;

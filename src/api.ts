@@ -1,0 +1,25 @@
+/**
+ * difflux — differential equations for every JavaScript runtime.
+ *
+ * ```ts
+ * import { ODEProblem, solve, Tsit5 } from 'difflux';
+ * const f = (du, u, p, t) => { du[0] = p[0]*u[0] - p[1]*u[0]*u[1]; du[1] = -p[2]*u[1] + p[3]*u[0]*u[1]; };
+ * const sol = solve(new ODEProblem(f, [1, 1], [0, 10], [1.5, 1, 3, 1]), Tsit5());
+ * sol.at(5); // Float64Array from the dense interpolant
+ * ```
+ */
+export { ODEProblem } from './solve/problem.js';
+export type { RHS, InPlaceRHS, OutOfPlaceRHS, ODEProblemOptions } from './solve/problem.js';
+export { solve } from './solve/solve.js';
+export type { SolveOptions } from './solve/options.js';
+export { Solution } from './solve/solution.js';
+export type { SolveStats } from './solve/solution.js';
+export type { ReturnCode } from './solve/retcode.js';
+export {
+  Euler, Midpoint, Heun, Ralston, RK4, BS3, OwrenZen3, DP5, Tsit5, Vern7, Vern9, DP8, algorithmNames,
+} from './solve/algorithms.js';
+export type { Algorithm, ERKAlgorithm } from './solve/algorithms.js';
+export type { ERKTableau } from './solve/tableaus/types.js';
+export { ContinuousCallback, DiscreteCallback, CallbackSet } from './solve/callbacks.js';
+export type { Callback, Integrator, Condition, Affect, ContinuousCallbackOptions } from './solve/callbacks.js';
+export { memoryInUse } from './runtime/introspect.js';

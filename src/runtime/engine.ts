@@ -1,0 +1,211 @@
+/**
+ * The only module that touches the WebAssembly instance.
+ *
+ * It instantiates the engine (through `@assemblyscript/loader`, which turns the engine's
+ * abort messages into JavaScript errors), owns linear memory — a stack-like arena: a solve
+ * marks the top, allocates what it needs before the integration starts, and releases to the
+ * mark when it ends — and keeps the typed-array views fresh when memory grows.
+ */
+import { instantiate, instantiateSync } from '@assemblyscript/loader';
+
+/** The engine's raw exports. */
+interface EngineExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  erkSolve(blk: number): number;
+  erkInterpolate(blk: number, t: number, out: number): number;
+}
+
+/**
+ * What the engine calls back into while a solve runs. The solve that is running installs
+ * its handlers; nested solves (a solve inside a right-hand side) stack theirs.
+ */
+export interface EngineHandlers {
+  rhs(t: number, u: number, du: number): number;
+  grow(kind: number, need: number): number;
+  onStep(tprev: number, t: number): number;
+  onEvent(t: number): number;
+}
+
+const ALIGN = 16;
+const PAGE = 65536;
+/** Room kept for tableaus and other data written once and reused by every solve. */
+const PERMANENT_BYTES = 256 * 1024;
+
+export class Engine {
+  readonly raw: EngineExports;
+  private readonly memory: WebAssembly.Memory;
+  private buffer: ArrayBuffer;
+  /** A Float64Array over all of linear memory; refreshed whenever memory grows. */
+  f64: Float64Array;
+  /** An Int32Array over all of linear memory. */
+  i32: Int32Array;
+  private permTop: number;
+  private readonly permEnd: number;
+  private top: number;
+  private readonly handlers: EngineHandlers[] = [];
+
+  constructor(raw: EngineExports) {
+    this.raw = raw;
+    this.memory = raw.memory;
+    this.buffer = this.memory.buffer;
+    this.f64 = new Float64Array(this.buffer);
+    this.i32 = new Int32Array(this.buffer);
+    this.permTop = alignUp(raw.heapBase());
+    this.permEnd = this.permTop + PERMANENT_BYTES;
+    this.top = this.permEnd;
+    this.ensure(this.top);
+  }
+
+  /** The handlers of the innermost running solve. */
+  get current(): EngineHandlers {
+    const h = this.handlers[this.handlers.length - 1];
+    if (!h) throw new Error('difflux: the engine called back with no solve running');
+    return h;
+  }
+
+  /** Runs `fn` with `h` answering the engine's calls. */
+  withHandlers<T>(h: EngineHandlers, fn: () => T): T {
+    this.handlers.push(h);
+    try {
+      return fn();
+    } finally {
+      this.handlers.pop();
+    }
+  }
+
+  /** Goes up by one each time memory moves; holders of views compare it with theirs. */
+  generation = 0;
+
+  /** Re-creates the views if memory grew (a grow detaches the old buffer). */
+  refresh(): boolean {
+    if (this.memory.buffer === this.buffer) return false;
+    this.generation++;
+    this.buffer = this.memory.buffer;
+    this.f64 = new Float64Array(this.buffer);
+    this.i32 = new Int32Array(this.buffer);
+    return true;
+  }
+
+  /** The current top of the arena; pass it to `release` to free everything allocated after. */
+  mark(): number {
+    return this.top;
+  }
+
+  release(mark: number): void {
+    if (mark < this.permEnd || mark > this.top) throw new Error('difflux: arena released out of order');
+    this.top = mark;
+  }
+
+  /** Bytes in use by solves right now (0 between solves). */
+  get inUse(): number {
+    return this.top - this.permEnd;
+  }
+
+  /** Allocates `bytes` (16-byte aligned) at the arena top, growing memory if needed. */
+  alloc(bytes: number): number {
+    const ptr = this.top;
+    this.top = alignUp(ptr + bytes);
+    this.ensure(this.top);
+    return ptr;
+  }
+
+  /** Allocates data that lives as long as the engine (tableaus). */
+  allocPermanent(bytes: number): number {
+    const ptr = this.permTop;
+    const next = alignUp(ptr + bytes);
+    if (next > this.permEnd) throw new Error('difflux: out of room for method tables');
+    this.permTop = next;
+    return ptr;
+  }
+
+  /** Makes sure linear memory extends to `end` bytes. */
+  private ensure(end: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      const pages = Math.ceil((end - have) / PAGE);
+      // Grow at least by doubling to keep the number of grows (and view refreshes) small.
+      this.memory.grow(Math.max(pages, Math.min(have / PAGE, 16384)));
+      this.refresh();
+    }
+  }
+
+  /** A fresh Float64Array view of `n` values at `ptr` (valid until memory grows). */
+  view(ptr: number, n: number): Float64Array {
+    return new Float64Array(this.buffer, ptr, n);
+  }
+
+  /** Copies `n` values at `ptr` out of linear memory. */
+  read(ptr: number, n: number): Float64Array {
+    return this.f64.slice(ptr >>> 3, (ptr >>> 3) + n);
+  }
+
+  /** Writes values into linear memory at `ptr`. */
+  write(ptr: number, values: ArrayLike<number>): void {
+    this.f64.set(values, ptr >>> 3);
+  }
+}
+
+function alignUp(x: number): number {
+  return (x + ALIGN - 1) & ~(ALIGN - 1);
+}
+
+let engine: Engine | undefined;
+
+/** The engine's imports: each forwards to the running solve's handlers. */
+function makeImports(): Record<string, Record<string, unknown>> {
+  return {
+    env: {
+      rhs: (t: number, u: number, du: number) => getEngine().current.rhs(t, u, du),
+      grow: (kind: number, need: number) => getEngine().current.grow(kind, need),
+      onStep: (tprev: number, t: number) => getEngine().current.onStep(tprev, t),
+      onEvent: (t: number) => getEngine().current.onEvent(t),
+    },
+  };
+}
+
+/** Anything the engine can be made from. */
+export type EngineSource = WebAssembly.Module | URL | string | ArrayBuffer | ArrayBufferView | Response | Promise<Response>;
+
+/** Instantiates the engine from a compiled module without any compilation (edge runtimes). */
+export function initEngineSync(module: WebAssembly.Module): Engine {
+  if (engine) return engine;
+  const { instance } = instantiateSync<Record<string, unknown>>(module, makeImports());
+  engine = new Engine(instance.exports as unknown as EngineExports);
+  return engine;
+}
+
+/**
+ * Instantiates the engine from a module, bytes, a Response or a URL (fetched).
+ * Calling it again after success returns the same engine.
+ */
+export async function initEngine(source: EngineSource): Promise<Engine> {
+  if (engine) return engine;
+  let src: unknown = source;
+  if (typeof src === 'string' || src instanceof URL) src = fetch(src);
+  if (ArrayBuffer.isView(src)) src = src.buffer.slice(src.byteOffset, src.byteOffset + src.byteLength);
+  let instance: WebAssembly.Instance;
+  try {
+    ({ instance } = await instantiate<Record<string, unknown>>(src as never, makeImports()));
+  } catch (e) {
+    // compileStreaming needs the application/wasm content type; fall back to bytes.
+    if (!(src instanceof Promise) && !isResponse(src)) throw e;
+    const res = (await src) as Response;
+    const bytes = await (res.bodyUsed ? fetch(res.url) : Promise.resolve(res)).then((r) => r.arrayBuffer());
+    ({ instance } = await instantiate<Record<string, unknown>>(bytes, makeImports()));
+  }
+  if (!engine) engine = new Engine(instance.exports as unknown as EngineExports);
+  return engine;
+}
+
+function isResponse(x: unknown): x is Response {
+  return typeof Response !== 'undefined' && x instanceof Response;
+}
+
+/** The instantiated engine; throws a clear error before initialization. */
+export function getEngine(): Engine {
+  if (!engine) {
+    throw new Error('difflux: the engine is not initialized (import "difflux", or call init() first with the .wasm module)');
+  }
+  return engine;
+}

@@ -1,0 +1,75 @@
+/**
+ * Algorithm constructors named as in DifferentialEquations.jl: `solve(prob, Tsit5())`.
+ * An explicit Runge–Kutta algorithm is its tableau; the engine has one stepper for all.
+ */
+import type { ERKTableau } from './tableaus/types.js';
+import * as classic from './tableaus/classic.js';
+import { BS3 as BS3Tableau } from './tableaus/bs3.js';
+import { OwrenZen3 as OwrenZen3Tableau } from './tableaus/owrenzen3.js';
+import { DP5 as DP5Tableau } from './tableaus/dp5.js';
+import { Tsit5 as Tsit5Tableau } from './tableaus/tsit5.js';
+import { Vern7 as Vern7Tableau } from './tableaus/vern7.js';
+import { Vern9 as Vern9Tableau } from './tableaus/vern9.js';
+import { DP8 as DP8Tableau } from './tableaus/dp8.js';
+
+/** An explicit Runge–Kutta method. */
+export interface ERKAlgorithm {
+  readonly kind: 'erk';
+  readonly name: string;
+  readonly tableau: ERKTableau;
+  /** True when the method has an error estimate (adaptive stepping possible). */
+  readonly adaptive: boolean;
+}
+
+export type Algorithm = ERKAlgorithm;
+
+function erk(tableau: ERKTableau): ERKAlgorithm {
+  return Object.freeze({ kind: 'erk', name: tableau.name, tableau, adaptive: !!tableau.btilde });
+}
+
+/** Forward Euler, order 1, fixed step. */
+export const Euler = (): ERKAlgorithm => erk(classic.Euler);
+/** Explicit midpoint, order 2, adaptive (Euler-difference estimate). */
+export const Midpoint = (): ERKAlgorithm => erk(classic.Midpoint);
+/** Heun's method, order 2, adaptive. */
+export const Heun = (): ERKAlgorithm => erk(classic.Heun);
+/** Ralston's method, order 2, adaptive. */
+export const Ralston = (): ERKAlgorithm => erk(classic.Ralston);
+/** The classic Runge–Kutta method, order 4, fixed step. */
+export const RK4 = (): ERKAlgorithm => erk(classic.RK4);
+/** Bogacki–Shampine 3(2), FSAL. */
+export const BS3 = (): ERKAlgorithm => erk(BS3Tableau);
+/** Owren–Zennaro 3(2) with its own interpolant. */
+export const OwrenZen3 = (): ERKAlgorithm => erk(OwrenZen3Tableau);
+/** Dormand–Prince 5(4) with Shampine's dense output. */
+export const DP5 = (): ERKAlgorithm => erk(DP5Tableau);
+/** Tsitouras 5(4) with its free 4th-order interpolant: the default nonstiff method. */
+export const Tsit5 = (): ERKAlgorithm => erk(Tsit5Tableau);
+/** Verner's most efficient 7(6) pair with its 7th-order interpolant. */
+export const Vern7 = (): ERKAlgorithm => erk(Vern7Tableau);
+/** Verner's most efficient 9(8) pair with its 9th-order interpolant. */
+export const Vern9 = (): ERKAlgorithm => erk(Vern9Tableau);
+/** Hairer's DOP853: 8th order, 5th/3rd-order combined estimate, 7th-order dense output. */
+export const DP8 = (): ERKAlgorithm => erk(DP8Tableau);
+
+const REGISTRY: Record<string, () => Algorithm> = {
+  Euler, Midpoint, Heun, Ralston, RK4, BS3, OwrenZen3, DP5, Tsit5, Vern7, Vern9, DP8,
+};
+
+/** Names accepted by `solve(prob, 'Tsit5')`. */
+export const algorithmNames = Object.keys(REGISTRY);
+
+/** Resolves an algorithm given as an object or a name; a clear error for anything else. */
+export function resolveAlgorithm(alg: Algorithm | string | undefined, reltol: number): Algorithm {
+  if (alg === undefined) return reltol < 1e-6 ? Vern7() : Tsit5();
+  if (typeof alg === 'string') {
+    const make = REGISTRY[alg];
+    if (!make) throw new Error(`solve: unknown algorithm '${alg}' (known: ${algorithmNames.join(', ')})`);
+    return make();
+  }
+  if (typeof alg === 'function') {
+    throw new TypeError(`solve: pass the algorithm called, e.g. ${(alg as { name?: string }).name || 'Tsit5'}(), not the function`);
+  }
+  if (alg && typeof alg === 'object' && (alg as Algorithm).kind === 'erk' && (alg as Algorithm).tableau) return alg;
+  throw new TypeError(`solve: unknown algorithm ${JSON.stringify(alg)} (known: ${algorithmNames.join(', ')})`);
+}

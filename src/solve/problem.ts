@@ -1,0 +1,51 @@
+/** ODE problems: du/dt = f(u, p, t) on a time span. */
+import { checkFiniteArray, checkFiniteParams } from './validate.js';
+
+/** In-place right-hand side: writes du/dt into `du`. */
+export type InPlaceRHS<P = unknown> = (du: Float64Array, u: Float64Array, p: P, t: number) => void;
+/** Out-of-place right-hand side: returns du/dt. */
+export type OutOfPlaceRHS<P = unknown> = (u: Float64Array, p: P, t: number) => ArrayLike<number>;
+export type RHS<P = unknown> = InPlaceRHS<P> | OutOfPlaceRHS<P>;
+
+export interface ODEProblemOptions {
+  /**
+   * Whether `f` is in place, `f(du, u, p, t)`. By default it is decided as in
+   * DifferentialEquations.jl, from the number of declared parameters (4: in place, 3: out of place).
+   */
+  inplace?: boolean;
+}
+
+/**
+ * An initial value problem du/dt = f(u, p, t), u(t0) = u0, t ∈ tspan.
+ *
+ * ```ts
+ * const lv = (du, u, p, t) => { du[0] = p[0]*u[0] - p[1]*u[0]*u[1]; du[1] = -p[2]*u[1] + p[3]*u[0]*u[1]; };
+ * const prob = new ODEProblem(lv, [1, 1], [0, 10], [1.5, 1, 3, 1]);
+ * ```
+ * A span with t1 < t0 integrates backward in time.
+ */
+export class ODEProblem<P = unknown> {
+  readonly f: RHS<P>;
+  readonly u0: Float64Array;
+  readonly tspan: readonly [number, number];
+  readonly p: P;
+  readonly inplace: boolean;
+
+  constructor(f: RHS<P>, u0: ArrayLike<number>, tspan: readonly [number, number] | number[], p?: P, options: ODEProblemOptions = {}) {
+    if (typeof f !== 'function') throw new TypeError('ODEProblem: f must be a function (du, u, p, t) => void or (u, p, t) => array');
+    this.u0 = checkFiniteArray(u0, 'u0');
+    if (this.u0.length === 0) throw new RangeError('ODEProblem: u0 is empty');
+    if (!tspan || tspan.length !== 2) throw new RangeError('ODEProblem: tspan must be [t0, t1]');
+    const [t0, t1] = [Number(tspan[0]), Number(tspan[1])];
+    if (!Number.isFinite(t0) || !Number.isFinite(t1)) throw new RangeError(`ODEProblem: tspan must be finite, got [${tspan[0]}, ${tspan[1]}]`);
+    if (t0 === t1) throw new RangeError(`ODEProblem: tspan is empty (t0 = t1 = ${t0})`);
+    checkFiniteParams(p);
+    this.f = f;
+    this.tspan = [t0, t1];
+    this.p = p as P;
+    if (options.inplace !== undefined) this.inplace = !!options.inplace;
+    else if (f.length === 4) this.inplace = true;
+    else if (f.length === 3) this.inplace = false;
+    else throw new TypeError(`ODEProblem: cannot tell whether f is in place from its ${f.length} parameters; pass { inplace: true | false }`);
+  }
+}

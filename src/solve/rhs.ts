@@ -1,0 +1,69 @@
+/**
+ * Calls a JavaScript right-hand side for the engine with views over the engine's own
+ * vectors: one cached Float64Array per workspace slot, so a call allocates nothing.
+ */
+import type { Engine } from '../runtime/engine.js';
+import type { ODEProblem, InPlaceRHS, OutOfPlaceRHS } from './problem.js';
+import type { Workspace } from './solve.js';
+
+export class RhsCaller<P> {
+  private views: (Float64Array | undefined)[];
+  private error: unknown = undefined;
+  /** Whether the last stored error came from f (not from a callback). */
+  lastErrorWasRhs = false;
+  private readonly n: number;
+  private generation: number;
+
+  constructor(private readonly eng: Engine, private readonly prob: ODEProblem<P>, private readonly ws: Workspace) {
+    this.n = prob.u0.length;
+    this.views = new Array(ws.slots);
+    this.generation = eng.generation;
+  }
+
+  /** The cached view of the workspace vector at `ptr`. */
+  slotView(ptr: number): Float64Array {
+    this.eng.refresh();
+    if (this.generation !== this.eng.generation) {
+      this.generation = this.eng.generation;
+      this.views = new Array(this.ws.slots);
+    }
+    const i = (ptr - this.ws.base) / this.ws.stride;
+    let v = this.views[i];
+    if (v === undefined) {
+      v = this.eng.view(ptr, this.n);
+      if (i >= 0 && i < this.ws.slots && i === (i | 0)) this.views[i] = v;
+    }
+    return v;
+  }
+
+  /** Engine import: du = f(u, p, t). Returns 0, or 1 after storing the error. */
+  call(t: number, uPtr: number, duPtr: number): number {
+    try {
+      const u = this.slotView(uPtr);
+      const du = this.slotView(duPtr);
+      if (this.prob.inplace) {
+        (this.prob.f as InPlaceRHS<P>)(du, u, this.prob.p, t);
+      } else {
+        const r = (this.prob.f as OutOfPlaceRHS<P>)(u, this.prob.p, t);
+        if (r == null || typeof (r as ArrayLike<number>).length !== 'number') {
+          throw new TypeError(`f returned ${r === undefined ? 'undefined' : typeof r}; an out-of-place f must return an array of ${this.n} numbers`);
+        }
+        if (r.length !== this.n) throw new RangeError(`f returned ${r.length} values but the state has ${this.n}`);
+        // f may have started a nested solve that grew memory: take fresh views.
+        this.slotView(duPtr).set(r);
+      }
+      return 0;
+    } catch (e) {
+      this.error = e;
+      this.lastErrorWasRhs = true;
+      return 1;
+    }
+  }
+
+  /** The stored error, once. */
+  takeError(): unknown {
+    const e = this.error;
+    this.error = undefined;
+    return e;
+  }
+}

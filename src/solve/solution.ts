@@ -1,0 +1,158 @@
+/** The result of `solve`: saved times and states, the dense interpolant, retcode and stats. */
+import * as L from '../../assembly/solvers/layout.js';
+import { getEngine, type EngineHandlers } from '../runtime/engine.js';
+import type { ERKTableau } from './tableaus/types.js';
+import type { ODEProblem } from './problem.js';
+import type { ReturnCode } from './retcode.js';
+import { tableauBlock } from './tableau-block.js';
+import { allocWorkspace } from './solve.js';
+import { RhsCaller } from './rhs.js';
+
+/** Counters as DifferentialEquations.jl's DEStats; fields for implicit methods stay 0 here. */
+export interface SolveStats {
+  /** Right-hand-side evaluations. */
+  nf: number;
+  /** W-matrix (I − γJ) factorizations. */
+  nw: number;
+  /** Linear solves. */
+  nsolve: number;
+  /** Jacobian evaluations. */
+  njacs: number;
+  /** Nonlinear solver iterations. */
+  nnonliniter: number;
+  /** Nonlinear solver convergence failures. */
+  nnonlinconvfail: number;
+  /** Accepted steps. */
+  naccept: number;
+  /** Rejected steps. */
+  nreject: number;
+}
+
+/** Per-step dense records as the engine wrote them (assembly/solvers/output.ts). */
+export interface DenseData {
+  records: Float64Array;
+  count: number;
+  recLen: number;
+  nPad: number;
+  stotal: number;
+  tab: ERKTableau;
+}
+
+export class Solution<P = unknown> {
+  constructor(
+    /** The problem that was solved. */
+    readonly prob: ODEProblem<P>,
+    /** Name of the algorithm. */
+    readonly alg: string,
+    /** Saved times. */
+    readonly t: Float64Array,
+    /** Saved states, one Float64Array per saved time. */
+    readonly u: Float64Array[],
+    /** Why the integration ended: `Success` when it reached the end of the span. */
+    readonly retcode: ReturnCode,
+    /** Work counters. */
+    readonly stats: SolveStats,
+    private readonly dense: DenseData | null,
+  ) {}
+
+  /** True when `retcode` is `Success` (or `Terminated` by a callback). */
+  get success(): boolean {
+    return this.retcode === 'Success' || this.retcode === 'Terminated';
+  }
+
+  /** Component `i` at every saved time. */
+  component(i: number): Float64Array {
+    const n = this.prob.u0.length;
+    if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`Solution.component: index ${i} is outside 0..${n - 1}`);
+    const out = new Float64Array(this.t.length);
+    for (let k = 0; k < out.length; k++) out[k] = this.u[k][i];
+    return out;
+  }
+
+  /**
+   * The state at time `t` from the method's dense output (or one component with `i`).
+   * Needs `dense` (the default when every step is saved and no `saveat` is given).
+   */
+  at(t: number): Float64Array;
+  at(t: number, i: number): number;
+  at(t: number, i?: number): Float64Array | number {
+    const d = this.dense;
+    if (!d) throw new Error('Solution.at: this solution has no dense output; solve with dense: true (the default unless saveat is given or saveEverystep is false)');
+    if (typeof t !== 'number' || !Number.isFinite(t)) throw new RangeError(`Solution.at: t must be a finite number, got ${String(t)}`);
+    const n = this.prob.u0.length;
+    if (i !== undefined && (!Number.isInteger(i) || i < 0 || i >= n)) throw new RangeError(`Solution.at: index ${i} is outside 0..${n - 1}`);
+    if (d.count === 0) {
+      if (this.t.length && t === this.t[0]) return i === undefined ? this.u[0].slice() : this.u[0][i];
+      throw new RangeError('Solution.at: the solution has no steps to interpolate');
+    }
+    const R = d.records;
+    const tStart = R[0];
+    const tEnd = R[(d.count - 1) * d.recLen + 2];
+    const dir = tEnd >= tStart ? 1 : -1;
+    if (dir * (t - tStart) < 0 || dir * (t - tEnd) > 0) {
+      throw new RangeError(`Solution.at: t = ${t} is outside the solved interval [${tStart}, ${tEnd}]`);
+    }
+    // The first step whose end is at or past t.
+    let lo = 0;
+    let hi = d.count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (dir * (R[mid * d.recLen + 2] - t) >= 0) hi = mid;
+      else lo = mid + 1;
+    }
+    const out = this.interpolate(lo, t);
+    return i === undefined ? out : out[i];
+  }
+
+  /** Runs the engine's interpolation on stored step `rec`. */
+  private interpolate(rec: number, t: number): Float64Array {
+    const d = this.dense!;
+    const eng = getEngine();
+    const n = this.prob.u0.length;
+    const { ptr: tab } = tableauBlock(eng, d.tab);
+    const mark = eng.mark();
+    try {
+      const ws = allocWorkspace(eng, n, d.stotal);
+      const blk = eng.alloc(L.B_SIZE * 8);
+      const F = eng.f64;
+      const b = blk >>> 3;
+      const r0 = rec * d.recLen;
+      F.fill(0, b, b + L.B_SIZE);
+      F[b + L.B_N] = n;
+      F[b + L.B_TAB] = tab;
+      F[b + L.B_UPREV] = ws.uprev;
+      F[b + L.B_K] = ws.k;
+      F[b + L.B_TMP] = ws.tmp;
+      F[b + L.B_STRIDE] = ws.stride;
+      F[b + L.B_TPREV] = d.records[r0];
+      F[b + L.B_DTCUR] = d.records[r0 + 1];
+      const extrasDone = d.records[r0 + 3];
+      F[b + L.B_EXTRAS_DONE] = extrasDone;
+      // The record body [u_start][stages…] has the workspace's [uprev][k…] layout.
+      const body = d.records.subarray(r0 + L.DENSE_HEAD, r0 + d.recLen);
+      F.set(body, ws.uprev >>> 3);
+      const rhs = new RhsCaller(eng, this.prob, ws);
+      const handlers: EngineHandlers = {
+        rhs: (tt, u, du) => rhs.call(tt, u, du),
+        grow: () => 1,
+        onStep: () => L.CB_ERROR,
+        onEvent: () => L.CB_ERROR,
+      };
+      const code = eng.withHandlers(handlers, () => eng.raw.erkInterpolate(blk, t, ws.out));
+      eng.refresh();
+      if (code !== 0) {
+        const e = rhs.takeError();
+        throw new Error(`Solution.at: the right-hand side failed while computing interpolation stages: ${(e as Error)?.message ?? e}`, { cause: e });
+      }
+      const G = eng.f64;
+      if (!extrasDone && G[b + L.B_EXTRAS_DONE]) {
+        // Keep the lazily computed stages so the next query in this step is free.
+        body.set(G.subarray(ws.uprev >>> 3, (ws.uprev >>> 3) + body.length));
+        d.records[r0 + 3] = 1;
+      }
+      return G.slice(ws.out >>> 3, (ws.out >>> 3) + n);
+    } finally {
+      eng.release(mark);
+    }
+  }
+}

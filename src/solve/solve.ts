@@ -1,0 +1,246 @@
+/**
+ * `solve(prob, alg?, options?)`: validates, lays out one solve in linear memory, runs the
+ * engine once, and copies the result out before releasing everything it allocated.
+ */
+import * as L from '../../assembly/solvers/layout.js';
+import { getEngine, type Engine, type EngineHandlers } from '../runtime/engine.js';
+import { ODEProblem } from './problem.js';
+import { resolveAlgorithm, type Algorithm } from './algorithms.js';
+import { resolveOptions, type SolveOptions, type ResolvedOptions } from './options.js';
+import { tableauBlock } from './tableau-block.js';
+import { flattenCallbacks } from './callbacks.js';
+import { EventRunner } from './events.js';
+import { retcodeName } from './retcode.js';
+import { Solution, type DenseData, type SolveStats } from './solution.js';
+import { RhsCaller } from './rhs.js';
+
+/** Controller constants: OrdinaryDiffEq's PI defaults for the method's order, then its overrides. */
+function controllerFor(alg: Algorithm) {
+  const p = alg.tableau.order;
+  const beta2 = alg.tableau.controller?.beta2 ?? 2 / (5 * p);
+  return {
+    beta1: alg.tableau.controller?.beta1 ?? 7 / (10 * p),
+    beta2,
+    gamma: alg.tableau.controller?.gamma ?? 0.9,
+    qmin: alg.tableau.controller?.qmin ?? 0.2,
+    qmax: alg.tableau.controller?.qmax ?? 10,
+  };
+}
+
+function smallestReltol(opts: SolveOptions): number {
+  const r = opts?.reltol;
+  if (r === undefined) return 1e-3;
+  if (typeof r === 'number') return r;
+  let m = Infinity;
+  for (let i = 0; i < r.length; i++) m = Math.min(m, r[i]);
+  return m;
+}
+
+/**
+ * Solves an ODE problem.
+ *
+ * ```ts
+ * const sol = solve(prob, Tsit5(), { reltol: 1e-8, abstol: 1e-8 });
+ * sol.at(3.5); // dense output
+ * ```
+ * `alg` may be an algorithm object (`Tsit5()`) or its name (`'Tsit5'`); omitted, Tsit5 is
+ * used (Vern7 when reltol < 1e-6). A failed integration returns a Solution whose
+ * `retcode` says why; errors thrown by `f` or a callback are rethrown.
+ */
+export function solve<P>(prob: ODEProblem<P>, alg?: Algorithm | string, options: SolveOptions = {}): Solution<P> {
+  if (!(prob instanceof ODEProblem)) throw new TypeError('solve: the first argument must be an ODEProblem');
+  const method = resolveAlgorithm(alg, smallestReltol(options));
+  const n = prob.u0.length;
+  const [t0, t1] = prob.tspan;
+  const o = resolveOptions(options, n, t0, t1, method.adaptive);
+  const eng = getEngine();
+  const { ptr: tab, norm } = tableauBlock(eng, method.tableau);
+  const mark = eng.mark();
+  try {
+    return run(eng, prob, method, o, tab, norm.stotal);
+  } finally {
+    eng.release(mark);
+  }
+}
+
+/** Workspace of one solve: [uprev][k_0 … k_{stotal−1}][u][tmp][err][out][abstol][reltol]. */
+export interface Workspace {
+  base: number;
+  stride: number;
+  nPad: number;
+  uprev: number;
+  k: number;
+  u: number;
+  tmp: number;
+  err: number;
+  out: number;
+  abstol: number;
+  reltol: number;
+  slots: number;
+}
+
+export function allocWorkspace(eng: Engine, n: number, stotal: number): Workspace {
+  const nPad = (n + 1) & ~1;
+  const stride = nPad * 8;
+  const slots = stotal + 7;
+  const base = eng.alloc(slots * stride);
+  const at = (i: number) => base + i * stride;
+  return {
+    base, stride, nPad, slots,
+    uprev: at(0), k: at(1), u: at(stotal + 1), tmp: at(stotal + 2), err: at(stotal + 3),
+    out: at(stotal + 4), abstol: at(stotal + 5), reltol: at(stotal + 6),
+  };
+}
+
+function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: ResolvedOptions, tab: number, stotal: number): Solution<P> {
+  const n = prob.u0.length;
+  const [t0, t1] = prob.tspan;
+  const ws = allocWorkspace(eng, n, stotal);
+  const blk = eng.alloc(L.B_SIZE * 8);
+  const pTstops = eng.alloc(8 * o.tstops.length);
+  const pSaveat = eng.alloc(8 * o.saveat.length);
+  const saveRec = n + 1;
+  let saveCap = o.saveEverystep ? 64 : o.saveat.length + 2;
+  let pSave = eng.alloc(8 * saveRec * saveCap);
+  const denseRec = L.DENSE_HEAD + ws.nPad * (1 + stotal);
+  let denseCap = o.dense ? 16 : 0;
+  let pDense = eng.alloc(8 * denseRec * denseCap);
+
+  const ctl = controllerFor(method);
+  const F = eng.f64;
+  const b = blk >>> 3;
+  F.fill(0, b, b + L.B_SIZE);
+  F[b + L.B_N] = n;
+  F[b + L.B_TAB] = tab;
+  F[b + L.B_ADAPTIVE] = o.adaptive ? 1 : 0;
+  F[b + L.B_T0] = t0;
+  F[b + L.B_TF] = t1;
+  F[b + L.B_DT] = o.dt;
+  F[b + L.B_DTMIN] = o.dtmin;
+  F[b + L.B_DTMAX] = o.dtmax;
+  F[b + L.B_MAXITERS] = o.maxiters;
+  F[b + L.B_BETA1] = ctl.beta1;
+  F[b + L.B_BETA2] = ctl.beta2;
+  F[b + L.B_GAMMA] = ctl.gamma;
+  F[b + L.B_QMIN] = ctl.qmin;
+  F[b + L.B_QMAX] = ctl.qmax;
+  F[b + L.B_QSTEADY_MIN] = 1;
+  F[b + L.B_QSTEADY_MAX] = 1;
+  F[b + L.B_QOLDINIT] = 1e-4;
+  F[b + L.B_ABSTOL] = ws.abstol;
+  F[b + L.B_RELTOL] = ws.reltol;
+  F[b + L.B_U] = ws.u;
+  F[b + L.B_UPREV] = ws.uprev;
+  F[b + L.B_TMP] = ws.tmp;
+  F[b + L.B_ERR] = ws.err;
+  F[b + L.B_K] = ws.k;
+  F[b + L.B_OUT] = ws.out;
+  F[b + L.B_STRIDE] = ws.stride;
+  F[b + L.B_TSTOPS] = pTstops;
+  F[b + L.B_NTSTOPS] = o.tstops.length;
+  F[b + L.B_SAVEAT] = pSaveat;
+  F[b + L.B_NSAVEAT] = o.saveat.length;
+  F[b + L.B_SAVE_EVERY] = o.saveEverystep ? 1 : 0;
+  F[b + L.B_SAVE_START] = o.saveStart ? 1 : 0;
+  F[b + L.B_SAVE_END] = o.saveEnd ? 1 : 0;
+  F[b + L.B_DENSE] = o.dense ? 1 : 0;
+  F[b + L.B_SAVE_PTR] = pSave;
+  F[b + L.B_SAVE_CAP] = saveCap;
+  F[b + L.B_DENSE_PTR] = pDense;
+  F[b + L.B_DENSE_CAP] = denseCap;
+  F.set(prob.u0, ws.u >>> 3);
+  F.set(o.abstol, ws.abstol >>> 3);
+  F.set(o.reltol, ws.reltol >>> 3);
+  F.set(o.tstops, pTstops >>> 3);
+  F.set(o.saveat, pSaveat >>> 3);
+
+  const rhs = new RhsCaller(eng, prob, ws);
+  const callbacks = flattenCallbacks(o.callback);
+  let events: EventRunner<P> | undefined;
+  if (callbacks.length) {
+    events = new EventRunner<P>({
+      p: prob.p,
+      stateView: () => rhs.slotView(ws.u),
+      interpolate: (tq) => {
+        if (eng.raw.erkInterpolate(blk, tq, ws.out) !== 0) throw rhs.takeError() ?? new Error('difflux: interpolation failed');
+        eng.refresh();
+        return rhs.slotView(ws.out);
+      },
+      setEventTime: (t) => { eng.f64[b + L.B_EVENT_T] = t; },
+    }, callbacks);
+    F[b + L.B_CALLBACKS] = 1;
+  }
+
+  const handlers: EngineHandlers = {
+    rhs: (t, u, du) => rhs.call(t, u, du),
+    grow: (kind, need) => {
+      // Move the buffer to a larger block at the arena top; the old one is freed with the solve.
+      if (kind === L.GROW_SAVE) {
+        const cap = Math.max(need, saveCap * 2);
+        const next = eng.alloc(8 * saveRec * cap);
+        eng.f64.copyWithin(next >>> 3, pSave >>> 3, (pSave >>> 3) + saveRec * saveCap);
+        pSave = next;
+        saveCap = cap;
+        eng.f64[b + L.B_SAVE_PTR] = pSave;
+        eng.f64[b + L.B_SAVE_CAP] = saveCap;
+      } else {
+        const cap = Math.max(need, denseCap * 2);
+        const next = eng.alloc(8 * denseRec * cap);
+        eng.f64.copyWithin(next >>> 3, pDense >>> 3, (pDense >>> 3) + denseRec * denseCap);
+        pDense = next;
+        denseCap = cap;
+        eng.f64[b + L.B_DENSE_PTR] = pDense;
+        eng.f64[b + L.B_DENSE_CAP] = denseCap;
+      }
+      return 0;
+    },
+    onStep: (tprev, t) => (events ? events.onStep(tprev, t) : L.CB_NONE),
+    onEvent: (t) => (events ? events.onEvent(t) : 0),
+  };
+
+  const code = eng.withHandlers(handlers, () => {
+    if (events) {
+      try {
+        events.start(t0, rhs.slotView(ws.u));
+      } catch (e) {
+        throw new Error(`solve: a callback condition threw at t = ${t0}: ${(e as Error)?.message ?? e}`, { cause: e });
+      }
+    }
+    return eng.raw.erkSolve(blk);
+  });
+  eng.refresh();
+  const G = eng.f64;
+  if (code === L.RET_ABORTED) {
+    const err = rhs.takeError() ?? events?.error;
+    const tAt = G[b + L.B_T];
+    if (rhs.lastErrorWasRhs) throw new Error(`solve: the right-hand side failed at t = ${tAt}: ${(err as Error)?.message ?? err}`, { cause: err });
+    throw new Error(`solve: a callback threw at t = ${tAt}: ${(err as Error)?.message ?? err}`, { cause: err });
+  }
+
+  const count = G[b + L.B_SAVE_COUNT];
+  // One copy out of linear memory; each saved state is a view into it.
+  const saved = G.slice(pSave >>> 3, (pSave >>> 3) + count * saveRec);
+  const t = new Float64Array(count);
+  const u: Float64Array[] = new Array(count);
+  for (let i = 0, q = 0; i < count; i++, q += saveRec) {
+    t[i] = saved[q];
+    u[i] = saved.subarray(q + 1, q + 1 + n);
+  }
+  let dense: DenseData | null = null;
+  if (o.dense) {
+    const nrec = G[b + L.B_DENSE_COUNT];
+    dense = {
+      records: G.slice(pDense >>> 3, (pDense >>> 3) + nrec * denseRec),
+      count: nrec,
+      recLen: denseRec,
+      nPad: ws.nPad,
+      stotal,
+      tab: method.tableau,
+    };
+  }
+  const stats: SolveStats = {
+    nf: G[b + L.B_NF], nw: 0, nsolve: 0, njacs: 0, nnonliniter: 0, nnonlinconvfail: 0,
+    naccept: G[b + L.B_NACCEPT], nreject: G[b + L.B_NREJECT],
+  };
+  return new Solution<P>(prob, method.name, t, u, retcodeName(code), stats, dense);
+}
