@@ -92,12 +92,12 @@ export class Solution<P = unknown> {
     if (dir * (t - tStart) < 0 || dir * (t - tEnd) > 0) {
       throw new RangeError(`Solution.at: t = ${t} is outside the solved interval [${tStart}, ${tEnd}]`);
     }
-    // The first step whose end is at or past t.
+    // The first step whose end is past t (so a step's start time reads its saved state exactly).
     let lo = 0;
     let hi = d.count - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (dir * (R[mid * d.recLen + 2] - t) >= 0) hi = mid;
+      if (dir * (R[mid * d.recLen + 2] - t) > 0) hi = mid;
       else lo = mid + 1;
     }
     const out = this.interpolate(lo, t);

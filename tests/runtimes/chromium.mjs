@@ -1,14 +1,16 @@
-// Chromium driver (a Node script): `node tests/runtimes/chromium.mjs [distDirUrl]`.
+// Chromium driver (a Node script): `node tests/runtimes/chromium.mjs [entryUrl]`.
 //
-// Serves the repository root (and dist/ from distDirUrl when given) on 127.0.0.1, opens a page in
-// headless Debian Chromium through playwright-core, imports /dist/index.js and lv-check.js *inside
-// the page* (so the browser's own module loader, fetch and compileStreaming path are exercised),
-// and prints the result as one `LVRESULT <json>` line. Chromium and the server are always shut down
-// and the profile directory removed, also when run.mjs stops us with SIGTERM on a timeout.
+// Serves the repository root on 127.0.0.1, with the entry's folder (dist/ by default) at /dist/,
+// opens a page in headless Debian Chromium through playwright-core, imports the entry
+// (dist/index.js by default) and lv-check.js *inside the page* (so the browser's own module
+// loader, fetch and WebAssembly streaming compile are exercised, under a strict CSP that allows
+// only 'wasm-unsafe-eval'), and prints the result as one `LVRESULT <json>` line. Chromium and the
+// server are always shut down and the profile directory removed, also when run.mjs stops us with
+// SIGTERM on a timeout.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { BLANK_PATH, startStaticServer } from './static-server.mjs';
@@ -27,7 +29,8 @@ const CHROMIUM_ARGS = [
 ];
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const distDir = fileURLToPath(new URL(process.argv[2] ?? '../../dist/', import.meta.url));
+const entryFile = fileURLToPath(new URL(process.argv[2] ?? '../../dist/index.js', import.meta.url));
+const entryPath = `/dist/${basename(entryFile)}`; // what the page imports
 
 let context, server, profileDir;
 async function cleanup() {
@@ -36,12 +39,13 @@ async function cleanup() {
   await server?.close().catch(() => {});
   if (profileDir) await rm(profileDir, { recursive: true, force: true }).catch(() => {});
 }
-for (const signal of ['SIGTERM', 'SIGINT']) {
-  process.once(signal, () => cleanup().finally(() => process.exit(128 + 15)));
+// run.mjs sends SIGTERM on a timeout (SIGINT: Ctrl-C when run by hand): clean up, then exit.
+for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]]) {
+  process.once(signal, () => cleanup().finally(() => process.exit(code)));
 }
 
 try {
-  server = await startStaticServer({ '/': repoRoot, '/dist/': distDir });
+  server = await startStaticServer({ '/': repoRoot, '/dist/': dirname(entryFile) });
   // A fresh profile per run: no state (caches, service workers) carried between runs.
   profileDir = await mkdtemp(join(tmpdir(), 'difflux-chromium-'));
   context = await chromium.launchPersistentContext(profileDir, {
@@ -67,12 +71,12 @@ try {
 
   let result;
   try {
-    result = await page.evaluate(async () => {
+    result = await page.evaluate(async (entry) => {
       // Runs in the page: plain dynamic imports through the page's module loader.
-      const difflux = await import('/dist/index.js');
+      const difflux = await import(entry);
       const { lvCheck } = await import('/tests/runtimes/lv-check.js');
       return lvCheck(difflux);
-    });
+    }, entryPath);
   } catch (err) {
     const log = pageLog.length ? `\n${pageLog.join('\n')}` : '';
     throw new Error(`${err.message.split('\n')[0]}${log}`);

@@ -1,8 +1,7 @@
-// Deno driver: `deno run --allow-read --no-prompt tests/runtimes/deno.mjs [distDirUrl]`.
+// Deno driver: `deno run --allow-read --no-prompt tests/runtimes/deno.mjs [entryUrl]`.
 // Same job as node.mjs, written against Deno's own globals (Deno.args) so it needs no Node compat
-// layer. --allow-read is required because dist/index.js reads difflux.wasm from a file: URL.
+// layer. --allow-read is required because the default entry reads difflux.wasm from a file: URL.
 import { lvCheck } from './lv-check.js';
 
-const distUrl = new URL(Deno.args[0] ?? '../../dist/', import.meta.url);
-const difflux = await import(new URL('index.js', distUrl).href);
+const difflux = await import(Deno.args[0] ?? 'difflux');
 console.log('LVRESULT ' + JSON.stringify(await lvCheck(difflux)));

@@ -4,8 +4,9 @@
 //
 //   node tests/runtimes/run.mjs [--dist=DIR] [--timeout=SECONDS] [runtime ...]
 //
-// Each runtime has a driver in this folder that loads the built library (dist/ by default, or
-// --dist=DIR) the way a user of that runtime would, runs lv-check.js and prints one line
+// Each runtime has a driver in this folder that loads the built library the way a user of that
+// runtime would: the file package.json's "exports" gives it (from dist/, or --dist=DIR for a
+// stand-in build), runs lv-check.js and prints one line
 // `LVRESULT {retcode, n, nf, hash, backRetcode, backN}`. This script runs all drivers concurrently
 // (each in its own process group, with a timeout), then compares every runtime with Node: same
 // retcode (Success), same step count, same f-evaluation count, identical SHA-256 of every output
@@ -15,9 +16,9 @@
 
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -38,23 +39,74 @@ for (const arg of process.argv.slice(2)) {
     process.exit(0);
   } else only.push(arg);
 }
-// Drivers take dist/ as a file: URL ending in '/', so each can resolve `index.js`/`edge.js` against it.
-const distUrl = pathToFileURL(distDir).href.replace(/\/?$/, '/');
+
+// ---- which file each runtime loads -------------------------------------------------------------
+// Users never name a file: they import 'difflux' and their runtime (or, for browsers and workers,
+// their bundler) picks a file from package.json's "exports" by condition. So each runtime is
+// tested on the file it would really get. The condition lists are what each one matches, in the
+// order the map is read (first listed key in "exports" that matches wins, as in Node's algorithm);
+// node/deno/bun were checked against their own import.meta.resolve('difflux').
+const CONDITIONS = {
+  node: ['node', 'import', 'default'],
+  deno: ['deno', 'node', 'import', 'default'],
+  bun: ['bun', 'node', 'import', 'default'],
+  chromium: ['browser', 'import', 'default'], // as esbuild/Vite/webpack resolve for the browser
+  workerd: ['workerd', 'worker', 'browser', 'import', 'default'], // as wrangler resolves
+};
+
+/** Node's conditional-exports lookup for a target: string, array of fallbacks, or condition map. */
+function resolveTarget(target, conditions) {
+  if (typeof target === 'string') return target;
+  if (Array.isArray(target)) {
+    for (const t of target) {
+      const found = resolveTarget(t, conditions);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (target && typeof target === 'object') {
+    for (const [key, value] of Object.entries(target)) {
+      if (!conditions.includes(key)) continue;
+      const found = resolveTarget(value, conditions);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+/** The file (absolute path) `import 'difflux'` gives a runtime, moved into distDir if --dist is set. */
+function entryFor(runtime, pkg) {
+  const { exports } = pkg;
+  const root =
+    exports && typeof exports === 'object' && !Array.isArray(exports) && Object.keys(exports).some((k) => k.startsWith('.'))
+      ? exports['.']
+      : exports;
+  const target = resolveTarget(root, CONDITIONS[runtime]) ?? pkg.module ?? pkg.main;
+  if (typeof target !== 'string') throw new Error(`package.json exports nothing for ${runtime}`);
+  const inDist = relative(join(repoRoot, 'dist'), join(repoRoot, target));
+  if (inDist.startsWith('..')) throw new Error(`${runtime}'s entry ${target} is outside dist/`);
+  return join(distDir, inDist);
+}
+
+const pkg = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8'));
+const arg = (runtime) => {
+  try {
+    return pathToFileURL(entryFor(runtime, pkg)).href;
+  } catch (err) {
+    return { error: err.message };
+  }
+};
 
 // ---- the runtimes -----------------------------------------------------------------------------
-// Deno gets read access to exactly the repo and dist/: that the library needs nothing more is
-// part of what is checked.
+// Each driver takes the entry's file: URL as its one argument. Deno gets read access to exactly
+// the repo and dist/: that the library needs nothing more is part of what is checked.
 const RUNTIMES = [
-  { name: 'node', cmd: process.execPath, args: [join(here, 'node.mjs'), distUrl] },
-  {
-    name: 'deno',
-    cmd: bin('deno'),
-    args: ['run', '--no-prompt', `--allow-read=${repoRoot},${distDir}`, join(here, 'deno.mjs'), distUrl],
-  },
-  { name: 'bun', cmd: bin('bun'), args: [join(here, 'bun.mjs'), distUrl] },
-  { name: 'chromium', cmd: process.execPath, args: [join(here, 'chromium.mjs'), distUrl] },
-  { name: 'workerd', cmd: process.execPath, args: [join(here, 'workerd.mjs'), distUrl] },
-];
+  { name: 'node', cmd: process.execPath, args: [join(here, 'node.mjs')] },
+  { name: 'deno', cmd: bin('deno'), args: ['run', '--no-prompt', `--allow-read=${repoRoot},${distDir}`, join(here, 'deno.mjs')] },
+  { name: 'bun', cmd: bin('bun'), args: [join(here, 'bun.mjs')] },
+  { name: 'chromium', cmd: process.execPath, args: [join(here, 'chromium.mjs')] },
+  { name: 'workerd', cmd: process.execPath, args: [join(here, 'workerd.mjs')] },
+].map((r) => ({ ...r, entry: arg(r.name) }));
 const unknown = only.filter((n) => !RUNTIMES.some((r) => r.name === n));
 if (unknown.length) {
   console.error(`unknown runtime(s): ${unknown.join(', ')} (known: ${RUNTIMES.map((r) => r.name).join(', ')})`);
@@ -77,8 +129,10 @@ function killGroup(child, signal) {
 const stripAnsi = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
 /** Spawn a driver and resolve to { result } or { error, details }, never rejecting. */
-function runDriver({ cmd, args }, env) {
+function runDriver({ cmd, args, entry }, env) {
   return new Promise((done) => {
+    if (typeof entry !== 'string') return done({ error: entry.error, seconds: 0 });
+    args = [...args, entry];
     const started = Date.now();
     let stdout = '';
     let stderr = '';
@@ -134,7 +188,7 @@ function headline(text) {
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
   if (!lines.length) return undefined;
   // Covers Node/Bun/Playwright (`TypeError: …`), Deno (`error: Uncaught …`) and Bun (`error: …`).
-  const errorLine = lines.find((l) => /^(error:|uncaught\b)/i.test(l) || /^\w*Error\b/.test(l));
+  const errorLine = lines.find((l) => /^(error:|uncaught\b)/i.test(l) || /^\w*Error( \[\w+\])?:/.test(l));
   return errorLine ?? lines[lines.length - 1];
 }
 
@@ -194,9 +248,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-if (!existsSync(join(distDir, 'index.js'))) {
-  console.error(`note: ${join(distDir, 'index.js')} does not exist; build first (npm run build)`);
-}
+if (!existsSync(distDir)) console.error(`note: ${distDir} does not exist; build first (npm run build)`);
 
 const started = Date.now();
 const outcomes = await Promise.all(selected.map((runtime) => runDriver(runtime, env)));
@@ -211,12 +263,15 @@ const reference = nodeProblem ? undefined : nodeOutcome.result;
 let passed = 0;
 let failed = 0;
 const width = Math.max(...selected.map((r) => r.name.length));
-for (const { name } of selected) {
+for (const { name, entry } of selected) {
   const { result, error, details, seconds } = byName[name];
   const label = name.padEnd(width);
   let problem = error ?? validate(result);
-  if (!problem && name !== 'node') problem = reference ? compare(result, reference) : `no node reference to compare with (${nodeProblem})`;
-  const time = `(${seconds.toFixed(1)} s)`;
+  if (!problem && name !== 'node') problem = reference ? compare(result, reference) : 'node failed: nothing to compare with';
+  // Which file the runtime loaded (relative to the repo when inside it) and how long it took.
+  const file = typeof entry === 'string' ? fileURLToPath(entry) : undefined;
+  const shown = file && !relative(repoRoot, file).startsWith('..') ? relative(repoRoot, file) : file;
+  const time = `(${shown ? `${shown}, ` : ''}${seconds.toFixed(1)} s)`;
   if (problem) {
     failed++;
     console.log(`FAIL ${label}  ${problem} ${time}`);

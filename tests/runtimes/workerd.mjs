@@ -1,13 +1,15 @@
-// workerd driver (a Node script): `node tests/runtimes/workerd.mjs [distDirUrl]`.
+// workerd driver (a Node script): `node tests/runtimes/workerd.mjs [entryUrl]` (default dist/edge.js).
 //
-// workerd cannot load the default entry: there `import.meta.url` is undefined and compiling WASM
-// from bytes is refused ("Wasm code generation disallowed by embedder"). The only way in is to
-// declare the .wasm as a module in the worker's config, which an `import` then yields as a
-// `WebAssembly.Module`. So this driver:
-//   1. copies dist/*.js and dist/*.wasm into a temp dir and writes a capnp config that embeds them
-//      as modules named `dist/<file>` (so edge.js's `import ... from './difflux.wasm'` resolves,
-//      relative to `dist/edge.js`, to the module `dist/difflux.wasm`), plus lv-check.js and a
-//      small worker that answers any request with the check's JSON result;
+// workerd cannot load the default entry: there `import.meta.url` is undefined, compiling WASM from
+// bytes inside a request is refused ("Wasm code generation disallowed by embedder"), and at the
+// top level an async compile never settles (workerd then fails with "Top-level await in module is
+// unsettled"). The supported way in is to declare the .wasm as a module in the worker's config,
+// which an `import` then yields as a `WebAssembly.Module`. So this driver:
+//   1. copies the *.js and *.wasm files beside the entry (dist/) into a temp dir and writes a capnp
+//      config that embeds them as modules named `dist/<file>` (workerd resolves an import relative
+//      to the importing module's name, so edge.js's `import ... from './difflux.wasm'` finds the
+//      module `dist/difflux.wasm`), plus lv-check.js and a small worker that imports the entry
+//      and answers any request with the check's JSON result;
 //   2. runs `workerd serve` on 127.0.0.1:<free port>, polls until it answers, prints the result as
 //      one `LVRESULT <json>` line;
 //   3. always kills workerd and removes the temp dir (also on SIGTERM from run.mjs's timeout).
@@ -16,12 +18,13 @@ import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const WORKERD = fileURLToPath(new URL('../../node_modules/.bin/workerd', import.meta.url));
 const LV_CHECK = fileURLToPath(new URL('./lv-check.js', import.meta.url));
-const distDir = fileURLToPath(new URL(process.argv[2] ?? '../../dist/', import.meta.url));
+const entryFile = fileURLToPath(new URL(process.argv[2] ?? '../../dist/edge.js', import.meta.url));
+const distDir = dirname(entryFile);
 // Fixed, so results never depend on which workerd release is installed; must not be later than
 // the installed binary's own date (workerd refuses future dates).
 const COMPATIBILITY_DATE = '2025-06-01';
@@ -29,7 +32,7 @@ const STARTUP_TIMEOUT_MS = 60_000;
 
 // The worker under test. It imports the edge entry exactly as an application bundle would.
 const WORKER_SOURCE = `\
-import * as difflux from './dist/edge.js';
+import * as difflux from './dist/${basename(entryFile)}';
 import { lvCheck } from './lv-check.js';
 
 export default {
@@ -126,8 +129,9 @@ async function cleanup() {
   }
   if (workDir) await rm(workDir, { recursive: true, force: true }).catch(() => {});
 }
-for (const signal of ['SIGTERM', 'SIGINT']) {
-  process.once(signal, () => cleanup().finally(() => process.exit(128 + 15)));
+// run.mjs sends SIGTERM on a timeout (SIGINT: Ctrl-C when run by hand): clean up, then exit.
+for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]]) {
+  process.once(signal, () => cleanup().finally(() => process.exit(code)));
 }
 
 try {
@@ -144,7 +148,7 @@ try {
   await copyFile(LV_CHECK, join(workDir, 'lv-check.js'));
   await mkdir(join(workDir, 'dist'));
   const distFiles = (await readdir(distDir)).filter((f) => f.endsWith('.js') || f.endsWith('.wasm'));
-  if (!distFiles.includes('edge.js')) throw new Error(`no edge.js in ${distDir}`);
+  if (!distFiles.includes(basename(entryFile))) throw new Error(`no ${basename(entryFile)} in ${distDir}`);
   for (const file of distFiles.sort()) {
     await copyFile(join(distDir, file), join(workDir, 'dist', file));
     const kind = extname(file) === '.wasm' ? 'wasm' : 'esModule';
