@@ -2,7 +2,7 @@ import odex from 'odex';
 import ode45 from 'ode45-cash-karp';
 import numeric from 'numeric';
 import { solveODE } from 'mathjs';
-const N = 100000; const which = process.argv[2]; const tol = +process.argv[3];
+const N = +(process.env.N || 100000); const which = process.argv[2]; const tol = +process.argv[3];
 const u0 = Array.from({length: N}, (_, i) => i / N);
 let t = performance.now(); let nf = 0;
 if (which === 'f') {

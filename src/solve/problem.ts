@@ -10,7 +10,9 @@ export type RHS<P = unknown> = InPlaceRHS<P> | OutOfPlaceRHS<P>;
 export interface ODEProblemOptions {
   /**
    * Whether `f` is in place, `f(du, u, p, t)`. By default it is decided as in
-   * DifferentialEquations.jl, from the number of declared parameters (4: in place, 3: out of place).
+   * DifferentialEquations.jl, from the number of declared parameters (4: in place, 3: out of
+   * place); with fewer (`(du, u) => …` or `(u) => […]`), f is called once at t0: a function
+   * that returns an array is out of place.
    */
   inplace?: boolean;
 }
@@ -44,8 +46,20 @@ export class ODEProblem<P = unknown> {
     this.tspan = [t0, t1];
     this.p = p as P;
     if (options.inplace !== undefined) this.inplace = !!options.inplace;
-    else if (f.length === 4) this.inplace = true;
+    else if (f.length >= 4) this.inplace = true;
     else if (f.length === 3) this.inplace = false;
-    else throw new TypeError(`ODEProblem: cannot tell whether f is in place from its ${f.length} parameters; pass { inplace: true | false }`);
+    else this.inplace = probeInPlace(f, this.u0, this.p, t0);
   }
+}
+
+/** Calls f once in the in-place form: an out-of-place f gives itself away by returning an array. */
+function probeInPlace<P>(f: RHS<P>, u0: Float64Array, p: P, t0: number): boolean {
+  const du = new Float64Array(u0.length);
+  let r: unknown;
+  try {
+    r = (f as (...a: unknown[]) => unknown)(du, u0.slice(), p, t0);
+  } catch (e) {
+    throw new TypeError(`ODEProblem: f threw when called to tell whether it is in place; pass { inplace: true | false } (${(e as Error)?.message ?? e})`);
+  }
+  return !(r != null && typeof r === 'object' && typeof (r as ArrayLike<number>).length === 'number');
 }
