@@ -40,9 +40,19 @@ export function combine(
   }
 }
 
-/** dst[i] = src[i] */
+/** dst[i] = src[i]. A SIMD loop: for short vectors memory.copy's call costs more than the copy. */
 export function copyVec(dst: usize, src: usize, n: i32): void {
-  memory.copy(dst, src, <usize>n << 3);
+  if (n > 64) {
+    memory.copy(dst, src, <usize>n << 3);
+    return;
+  }
+  const nv = n & ~1;
+  let i = 0;
+  for (; i < nv; i += 2) {
+    const off = <usize>i << 3;
+    v128.store(dst + off, v128.load(src + off));
+  }
+  if (i < n) store<f64>(dst + (<usize>i << 3), load<f64>(src + (<usize>i << 3)));
 }
 
 /** out[i] = a[i] + s · b[i] */

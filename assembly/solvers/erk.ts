@@ -22,7 +22,7 @@ import { errorNorm, scaledNorm } from './norm';
 import { rhs, onStep, onEvent } from './imports';
 import { f64At, setF64, ptrAt, i32At } from './block';
 import { pushSave, pushDense, lastSavedT, saveCount } from './output';
-import { piReject, piAccept } from './controller';
+import { piReject, piAccept, erroldPower } from './controller';
 
 /** Evaluates the right-hand side, counting it. False when the JavaScript side failed. */
 @inline function evalF(blk: usize, t: f64, u: usize, du: usize): bool {
@@ -196,7 +196,7 @@ export function erkSolve(blk: usize): i32 {
   const sa = ptrAt(blk, B_SAVEAT);
   while (saveIdx < nsa && load<f64>(sa + (<usize>saveIdx << 3)) == t0) saveIdx++;
 
-  let qold = f64At(blk, B_QOLDINIT);
+  let qoldPow = erroldPower(f64At(blk, B_QOLDINIT), beta2);
   let iter = 0.0;
   let ret = RET_SUCCESS;
   const s = i32At(tab, T_S);
@@ -249,8 +249,8 @@ export function erkSolve(blk: usize): i32 {
         if (dt < dtmin || t + tdir * dt == t) { ret = RET_DTLESSTHANMIN; break; }
         continue;
       }
-      const q = piAccept(eest, qold, beta1, beta2, gamma, qmin, qmax, qsmin, qsmax);
-      qold = max(eest, 1e-4);
+      const q = piAccept(eest, qoldPow, beta1, gamma, qmin, qmax, qsmin, qsmax);
+      if (beta2 != 0) qoldPow = erroldPower(eest, beta2);
       dtNext = min(h / q, dtmax);
       if (!endBeforeErr) {
         if (!evalF(blk, tnew, u, kend)) return finish(blk, t, RET_ABORTED);

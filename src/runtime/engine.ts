@@ -57,27 +57,28 @@ export class Engine {
     this.ensure(this.top);
   }
 
-  /** The handlers of the innermost running solve. */
-  get current(): EngineHandlers {
-    const h = this.handlers[this.handlers.length - 1];
-    if (!h) throw new Error('difflux: the engine called back with no solve running');
-    return h;
-  }
+  /** The handlers of the innermost running solve (the engine calls back into these). */
+  current: EngineHandlers = NO_SOLVE;
 
   /** Runs `fn` with `h` answering the engine's calls. */
   withHandlers<T>(h: EngineHandlers, fn: () => T): T {
-    this.handlers.push(h);
+    this.handlers.push(this.current);
+    this.current = h;
     try {
       return fn();
     } finally {
-      this.handlers.pop();
+      this.current = this.handlers.pop()!;
     }
   }
 
   /** Goes up by one each time memory moves; holders of views compare it with theirs. */
   generation = 0;
 
-  /** Re-creates the views if memory grew (a grow detaches the old buffer). */
+  /**
+   * Re-creates the views if memory grew (a grow detaches the old buffer). Only `ensure`
+   * grows memory (the engine itself never allocates), and it refreshes at once, so hot
+   * paths compare `generation` instead of calling this.
+   */
   refresh(): boolean {
     if (this.memory.buffer === this.buffer) return false;
     this.generation++;
@@ -121,7 +122,7 @@ export class Engine {
 
   /** Makes sure linear memory extends to `end` bytes. */
   private ensure(end: number): void {
-    const have = this.memory.buffer.byteLength;
+    const have = this.buffer.byteLength;
     if (end > have) {
       const pages = Math.ceil((end - have) / PAGE);
       // Grow at least by doubling to keep the number of grows (and view refreshes) small.
@@ -130,9 +131,24 @@ export class Engine {
     }
   }
 
-  /** A fresh Float64Array view of `n` values at `ptr` (valid until memory grows). */
+  private views = new Map<number, Float64Array>();
+  private viewsGeneration = 0;
+
+  /**
+   * A Float64Array view of `n` values at `ptr` (valid until memory grows). Views are cached:
+   * consecutive solves of one size reuse the same workspace addresses, so they allocate none.
+   */
   view(ptr: number, n: number): Float64Array {
-    return new Float64Array(this.buffer, ptr, n);
+    if (this.viewsGeneration !== this.generation || this.views.size > 4096) {
+      this.views.clear();
+      this.viewsGeneration = this.generation;
+    }
+    let v = this.views.get(ptr);
+    if (v === undefined || v.length !== n) {
+      v = new Float64Array(this.buffer, ptr, n);
+      this.views.set(ptr, v);
+    }
+    return v;
   }
 
   /** Copies `n` values at `ptr` out of linear memory. */
@@ -152,14 +168,19 @@ function alignUp(x: number): number {
 
 let engine: Engine | undefined;
 
+function noSolve(): never {
+  throw new Error('difflux: the engine called back with no solve running');
+}
+const NO_SOLVE: EngineHandlers = { rhs: noSolve, grow: noSolve, onStep: noSolve, onEvent: noSolve };
+
 /** The engine's imports: each forwards to the running solve's handlers. */
 function makeImports(): Record<string, Record<string, unknown>> {
   return {
     env: {
-      rhs: (t: number, u: number, du: number) => getEngine().current.rhs(t, u, du),
-      grow: (kind: number, need: number) => getEngine().current.grow(kind, need),
-      onStep: (tprev: number, t: number) => getEngine().current.onStep(tprev, t),
-      onEvent: (t: number) => getEngine().current.onEvent(t),
+      rhs: (t: number, u: number, du: number) => engine!.current.rhs(t, u, du),
+      grow: (kind: number, need: number) => engine!.current.grow(kind, need),
+      onStep: (tprev: number, t: number) => engine!.current.onStep(tprev, t),
+      onEvent: (t: number) => engine!.current.onEvent(t),
     },
   };
 }

@@ -23,8 +23,16 @@ export interface ERKAlgorithm {
 
 export type Algorithm = ERKAlgorithm;
 
+const made = new Map<ERKTableau, ERKAlgorithm>();
+
+/** Algorithms hold no state, so one frozen object per tableau serves every call. */
 function erk(tableau: ERKTableau): ERKAlgorithm {
-  return Object.freeze({ kind: 'erk', name: tableau.name, tableau, adaptive: !!tableau.btilde });
+  let alg = made.get(tableau);
+  if (!alg) {
+    alg = Object.freeze({ kind: 'erk', name: tableau.name, tableau, adaptive: !!tableau.btilde });
+    made.set(tableau, alg);
+  }
+  return alg;
 }
 
 /** Forward Euler, order 1, fixed step. */

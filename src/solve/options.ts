@@ -33,6 +33,8 @@ export interface SolveOptions {
   callback?: Callback;
 }
 
+const NONE = new Float64Array(0);
+
 const KNOWN = new Set([
   'abstol', 'reltol', 'dt', 'adaptive', 'dtmin', 'dtmax', 'maxiters', 'saveat', 'saveEverystep',
   'saveStart', 'saveEnd', 'dense', 'tstops', 'callback',
@@ -40,9 +42,9 @@ const KNOWN = new Set([
 
 /** Options resolved against the problem, ready for the engine. */
 export interface ResolvedOptions {
-  abstol: Float64Array;
-  reltol: Float64Array;
-  reltolMin: number;
+  /** A scalar applies to every component. */
+  abstol: number | Float64Array;
+  reltol: number | Float64Array;
   dt: number;
   adaptive: boolean;
   dtmin: number;
@@ -78,8 +80,6 @@ export function resolveOptions(opts: SolveOptions, n: number, t0: number, t1: nu
   const span = Math.abs(t1 - t0);
   const abstol = checkTolerance(opts.abstol ?? 1e-6, 'abstol', n);
   const reltol = checkTolerance(opts.reltol ?? 1e-3, 'reltol', n);
-  let reltolMin = Infinity;
-  reltol.forEach((v) => { reltolMin = Math.min(reltolMin, v); });
 
   const adaptive = opts.adaptive ?? canAdapt;
   if (adaptive && !canAdapt) throw new Error('solve: adaptive stepping needs a method with an error estimate; pass adaptive: false and dt');
@@ -132,8 +132,8 @@ export function resolveOptions(opts: SolveOptions, n: number, t0: number, t1: nu
     tstops = [...new Set(tstops)].filter((t) => t !== t0 && t !== t1).sort(byDirection);
   }
   return {
-    abstol, reltol, reltolMin, dt, adaptive, dtmin, dtmax, maxiters,
-    saveat: Float64Array.from(interior), saveEverystep, saveStart, saveEnd, dense,
-    tstops: Float64Array.from(tstops), callback: opts.callback,
+    abstol, reltol, dt, adaptive, dtmin, dtmax, maxiters,
+    saveat: interior.length ? new Float64Array(interior) : NONE, saveEverystep, saveStart, saveEnd, dense,
+    tstops: tstops.length ? new Float64Array(tstops) : NONE, callback: opts.callback,
   };
 }

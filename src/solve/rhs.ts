@@ -14,15 +14,21 @@ export class RhsCaller<P> {
   private readonly n: number;
   private generation: number;
 
-  constructor(private readonly eng: Engine, private readonly prob: ODEProblem<P>, private readonly ws: Workspace) {
+  private readonly f: InPlaceRHS<P> | OutOfPlaceRHS<P>;
+  private readonly p: P;
+  private readonly inplace: boolean;
+
+  constructor(private readonly eng: Engine, prob: ODEProblem<P>, private readonly ws: Workspace) {
     this.n = prob.u0.length;
+    this.f = prob.f;
+    this.p = prob.p;
+    this.inplace = prob.inplace;
     this.views = new Array(ws.slots);
     this.generation = eng.generation;
   }
 
   /** The cached view of the workspace vector at `ptr`. */
   slotView(ptr: number): Float64Array {
-    this.eng.refresh();
     if (this.generation !== this.eng.generation) {
       this.generation = this.eng.generation;
       this.views = new Array(this.ws.slots);
@@ -41,10 +47,10 @@ export class RhsCaller<P> {
     try {
       const u = this.slotView(uPtr);
       const du = this.slotView(duPtr);
-      if (this.prob.inplace) {
-        (this.prob.f as InPlaceRHS<P>)(du, u, this.prob.p, t);
+      if (this.inplace) {
+        (this.f as InPlaceRHS<P>)(du, u, this.p, t);
       } else {
-        const r = (this.prob.f as OutOfPlaceRHS<P>)(u, this.prob.p, t);
+        const r = (this.f as OutOfPlaceRHS<P>)(u, this.p, t);
         if (r == null || typeof (r as ArrayLike<number>).length !== 'number') {
           throw new TypeError(`f returned ${r === undefined ? 'undefined' : typeof r}; an out-of-place f must return an array of ${this.n} numbers`);
         }

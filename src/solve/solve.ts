@@ -149,8 +149,8 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
   F[b + L.B_DENSE_PTR] = pDense;
   F[b + L.B_DENSE_CAP] = denseCap;
   F.set(prob.u0, ws.u >>> 3);
-  F.set(o.abstol, ws.abstol >>> 3);
-  F.set(o.reltol, ws.reltol >>> 3);
+  writeTolerance(F, o.abstol, ws.abstol >>> 3, n);
+  writeTolerance(F, o.reltol, ws.reltol >>> 3, n);
   F.set(o.tstops, pTstops >>> 3);
   F.set(o.saveat, pSaveat >>> 3);
 
@@ -163,7 +163,6 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
       stateView: () => rhs.slotView(ws.u),
       interpolate: (tq) => {
         if (eng.raw.erkInterpolate(blk, tq, ws.out) !== 0) throw rhs.takeError() ?? new Error('difflux: interpolation failed');
-        eng.refresh();
         return rhs.slotView(ws.out);
       },
       setEventTime: (t) => { eng.f64[b + L.B_EVENT_T] = t; },
@@ -218,13 +217,11 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
   }
 
   const count = G[b + L.B_SAVE_COUNT];
-  // One copy out of linear memory; each saved state is a view into it.
-  const saved = G.slice(pSave >>> 3, (pSave >>> 3) + count * saveRec);
   const t = new Float64Array(count);
   const u: Float64Array[] = new Array(count);
-  for (let i = 0, q = 0; i < count; i++, q += saveRec) {
-    t[i] = saved[q];
-    u[i] = saved.subarray(q + 1, q + 1 + n);
+  for (let i = 0, q = pSave >>> 3; i < count; i++, q += saveRec) {
+    t[i] = G[q];
+    u[i] = copyOut(G, q + 1, n);
   }
   let dense: DenseData | null = null;
   if (o.dense) {
@@ -243,4 +240,20 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
     naccept: G[b + L.B_NACCEPT], nreject: G[b + L.B_NREJECT],
   };
   return new Solution<P>(prob, method.name, t, u, retcodeName(code), stats, dense);
+}
+
+function writeTolerance(F: Float64Array, tol: number | Float64Array, at: number, n: number): void {
+  if (typeof tol === 'number') F.fill(tol, at, at + n);
+  else F.set(tol, at);
+}
+
+/**
+ * Copies n values out of linear memory. Small states are copied element by element: V8's
+ * slice/subarray go through a species lookup that costs more than the copy.
+ */
+export function copyOut(G: Float64Array, start: number, n: number): Float64Array {
+  if (n > 32) return G.slice(start, start + n);
+  const out = new Float64Array(n);
+  for (let k = 0; k < n; k++) out[k] = G[start + k];
+  return out;
 }

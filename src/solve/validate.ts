@@ -34,11 +34,11 @@ export function checkFiniteParams(p: unknown): void {
   if (typeof p === 'object') for (const [k, v] of Object.entries(p as object)) check(v, `.${k}`);
 }
 
-/** A tolerance: a positive finite number or one per component. */
-export function checkTolerance(x: number | ArrayLike<number>, name: string, n: number): Float64Array {
+/** A tolerance: a finite number ≥ 0, or one per component. */
+export function checkTolerance(x: number | ArrayLike<number>, name: string, n: number): number | Float64Array {
   if (typeof x === 'number') {
     if (!Number.isFinite(x) || x < 0) throw new RangeError(`${name} must be a finite number ≥ 0, got ${x}`);
-    return new Float64Array(n).fill(x);
+    return x;
   }
   const a = checkFiniteArray(x, name);
   if (a.length !== n) throw new RangeError(`${name} has ${a.length} entries but the state has ${n}`);
