@@ -287,9 +287,11 @@ export function erkSolve(blk: usize): i32 {
       if (!interpolateStep(blk, tEnd, u)) return finish(blk, t, RET_ABORTED);
       t = tEnd;
       setF64(blk, B_T, t);
-    } else {
+    } else if (saveIdx < nsa) {
       saveIdx = saveatUpTo(blk, tdir, t, saveIdx, u, tmp, n);
       if (saveIdx < 0) return finish(blk, t, RET_ABORTED);
+      if (hitsStop && stopIdx < ntstops) stopIdx++;
+    } else {
       if (hitsStop && stopIdx < ntstops) stopIdx++;
     }
     if (dense) {

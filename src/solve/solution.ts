@@ -5,7 +5,7 @@ import type { ERKTableau } from './tableaus/types.js';
 import type { ODEProblem } from './problem.js';
 import type { ReturnCode } from './retcode.js';
 import { tableauBlock } from './tableau-block.js';
-import { allocWorkspace } from './solve.js';
+import { allocWorkspace, writeWorkspace } from './solve.js';
 import { RhsCaller } from './rhs.js';
 
 /** Counters as DifferentialEquations.jl's DEStats; fields for implicit methods stay 0 here. */
@@ -117,13 +117,7 @@ export class Solution<P = unknown> {
       const F = eng.f64;
       const b = blk >>> 3;
       const r0 = rec * d.recLen;
-      F.fill(0, b, b + L.B_SIZE);
-      F[b + L.B_N] = n;
-      F[b + L.B_TAB] = tab;
-      F[b + L.B_UPREV] = ws.uprev;
-      F[b + L.B_K] = ws.k;
-      F[b + L.B_TMP] = ws.tmp;
-      F[b + L.B_STRIDE] = ws.stride;
+      writeWorkspace(F, blk, n, tab, ws);
       F[b + L.B_TPREV] = d.records[r0];
       F[b + L.B_DTCUR] = d.records[r0 + 1];
       const extrasDone = d.records[r0 + 3];

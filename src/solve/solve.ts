@@ -99,19 +99,14 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
   const blk = eng.alloc(L.B_SIZE * 8);
   const pTstops = eng.alloc(8 * o.tstops.length);
   const pSaveat = eng.alloc(8 * o.saveat.length);
-  const saveRec = n + 1;
-  let saveCap = o.saveEverystep ? 64 : o.saveat.length + 2;
-  let pSave = eng.alloc(8 * saveRec * saveCap);
-  const denseRec = L.DENSE_HEAD + ws.nPad * (1 + stotal);
-  let denseCap = o.dense ? 16 : 0;
-  let pDense = eng.alloc(8 * denseRec * denseCap);
 
   const ctl = controllerFor(method);
+  writeWorkspace(eng.f64, blk, n, tab, ws);
+  const save = new OutputBuffer(eng, blk, L.B_SAVE_PTR, L.B_SAVE_CAP, n + 1, o.saveEverystep ? 64 : o.saveat.length + 2);
+  const dense = new OutputBuffer(eng, blk, L.B_DENSE_PTR, L.B_DENSE_CAP, L.DENSE_HEAD + ws.nPad * (1 + stotal), o.dense ? 16 : 0);
+  // Every allocation of this solve is made: the view below stays valid until the engine runs.
   const F = eng.f64;
   const b = blk >>> 3;
-  F.fill(0, b, b + L.B_SIZE);
-  F[b + L.B_N] = n;
-  F[b + L.B_TAB] = tab;
   F[b + L.B_ADAPTIVE] = o.adaptive ? 1 : 0;
   F[b + L.B_T0] = t0;
   F[b + L.B_TF] = t1;
@@ -127,15 +122,6 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
   F[b + L.B_QSTEADY_MIN] = 1;
   F[b + L.B_QSTEADY_MAX] = 1;
   F[b + L.B_QOLDINIT] = 1e-4;
-  F[b + L.B_ABSTOL] = ws.abstol;
-  F[b + L.B_RELTOL] = ws.reltol;
-  F[b + L.B_U] = ws.u;
-  F[b + L.B_UPREV] = ws.uprev;
-  F[b + L.B_TMP] = ws.tmp;
-  F[b + L.B_ERR] = ws.err;
-  F[b + L.B_K] = ws.k;
-  F[b + L.B_OUT] = ws.out;
-  F[b + L.B_STRIDE] = ws.stride;
   F[b + L.B_TSTOPS] = pTstops;
   F[b + L.B_NTSTOPS] = o.tstops.length;
   F[b + L.B_SAVEAT] = pSaveat;
@@ -144,10 +130,6 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
   F[b + L.B_SAVE_START] = o.saveStart ? 1 : 0;
   F[b + L.B_SAVE_END] = o.saveEnd ? 1 : 0;
   F[b + L.B_DENSE] = o.dense ? 1 : 0;
-  F[b + L.B_SAVE_PTR] = pSave;
-  F[b + L.B_SAVE_CAP] = saveCap;
-  F[b + L.B_DENSE_PTR] = pDense;
-  F[b + L.B_DENSE_CAP] = denseCap;
   F.set(prob.u0, ws.u >>> 3);
   writeTolerance(F, o.abstol, ws.abstol >>> 3, n);
   writeTolerance(F, o.reltol, ws.reltol >>> 3, n);
@@ -172,27 +154,8 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
 
   const handlers: EngineHandlers = {
     rhs: (t, u, du) => rhs.call(t, u, du),
-    grow: (kind, need) => {
-      // Move the buffer to a larger block at the arena top; the old one is freed with the solve.
-      if (kind === L.GROW_SAVE) {
-        const cap = Math.max(need, saveCap * 2);
-        const next = eng.alloc(8 * saveRec * cap);
-        eng.f64.copyWithin(next >>> 3, pSave >>> 3, (pSave >>> 3) + saveRec * saveCap);
-        pSave = next;
-        saveCap = cap;
-        eng.f64[b + L.B_SAVE_PTR] = pSave;
-        eng.f64[b + L.B_SAVE_CAP] = saveCap;
-      } else {
-        const cap = Math.max(need, denseCap * 2);
-        const next = eng.alloc(8 * denseRec * cap);
-        eng.f64.copyWithin(next >>> 3, pDense >>> 3, (pDense >>> 3) + denseRec * denseCap);
-        pDense = next;
-        denseCap = cap;
-        eng.f64[b + L.B_DENSE_PTR] = pDense;
-        eng.f64[b + L.B_DENSE_CAP] = denseCap;
-      }
-      return 0;
-    },
+    // Move the buffer to a larger block at the arena top; the old one is freed with the solve.
+    grow: (kind, need) => (kind === L.GROW_SAVE ? save : dense).grow(need),
     onStep: (tprev, t) => (events ? events.onStep(tprev, t) : L.CB_NONE),
     onEvent: (t) => (events ? events.onEvent(t) : 0),
   };
@@ -219,17 +182,17 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
   const count = G[b + L.B_SAVE_COUNT];
   const t = new Float64Array(count);
   const u: Float64Array[] = new Array(count);
-  for (let i = 0, q = pSave >>> 3; i < count; i++, q += saveRec) {
+  for (let i = 0, q = save.ptr >>> 3; i < count; i++, q += save.recLen) {
     t[i] = G[q];
     u[i] = copyOut(G, q + 1, n);
   }
-  let dense: DenseData | null = null;
+  let denseData: DenseData | null = null;
   if (o.dense) {
     const nrec = G[b + L.B_DENSE_COUNT];
-    dense = {
-      records: G.slice(pDense >>> 3, (pDense >>> 3) + nrec * denseRec),
+    denseData = {
+      records: G.slice(dense.ptr >>> 3, (dense.ptr >>> 3) + nrec * dense.recLen),
       count: nrec,
-      recLen: denseRec,
+      recLen: dense.recLen,
       nPad: ws.nPad,
       stotal,
       tab: method.tableau,
@@ -239,7 +202,7 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
     nf: G[b + L.B_NF], nw: 0, nsolve: 0, njacs: 0, nnonliniter: 0, nnonlinconvfail: 0,
     naccept: G[b + L.B_NACCEPT], nreject: G[b + L.B_NREJECT],
   };
-  return new Solution<P>(prob, method.name, t, u, retcodeName(code), stats, dense);
+  return new Solution<P>(prob, method.name, t, u, retcodeName(code), stats, denseData);
 }
 
 function writeTolerance(F: Float64Array, tol: number | Float64Array, at: number, n: number): void {
@@ -256,4 +219,50 @@ export function copyOut(G: Float64Array, start: number, n: number): Float64Array
   const out = new Float64Array(n);
   for (let k = 0; k < n; k++) out[k] = G[start + k];
   return out;
+}
+
+/** Writes the block fields that describe the state size, the method and the workspace. */
+export function writeWorkspace(F: Float64Array, blk: number, n: number, tab: number, ws: Workspace): void {
+  const b = blk >>> 3;
+  F.fill(0, b, b + L.B_SIZE);
+  F[b + L.B_N] = n;
+  F[b + L.B_TAB] = tab;
+  F[b + L.B_U] = ws.u;
+  F[b + L.B_UPREV] = ws.uprev;
+  F[b + L.B_TMP] = ws.tmp;
+  F[b + L.B_ERR] = ws.err;
+  F[b + L.B_K] = ws.k;
+  F[b + L.B_OUT] = ws.out;
+  F[b + L.B_ABSTOL] = ws.abstol;
+  F[b + L.B_RELTOL] = ws.reltol;
+  F[b + L.B_STRIDE] = ws.stride;
+}
+
+/** A record buffer the engine appends to and asks to grow (by doubling) between steps. */
+class OutputBuffer {
+  ptr: number;
+  constructor(
+    private readonly eng: Engine,
+    private readonly blk: number,
+    private readonly ptrSlot: number,
+    private readonly capSlot: number,
+    readonly recLen: number,
+    private cap: number,
+  ) {
+    this.ptr = eng.alloc(8 * recLen * cap);
+    eng.f64[(blk >>> 3) + ptrSlot] = this.ptr;
+    eng.f64[(blk >>> 3) + capSlot] = cap;
+  }
+
+  grow(need: number): number {
+    const cap = Math.max(need, this.cap * 2);
+    const next = this.eng.alloc(8 * this.recLen * cap);
+    const F = this.eng.f64;
+    F.copyWithin(next >>> 3, this.ptr >>> 3, (this.ptr >>> 3) + this.recLen * this.cap);
+    this.ptr = next;
+    this.cap = cap;
+    F[(this.blk >>> 3) + this.ptrSlot] = next;
+    F[(this.blk >>> 3) + this.capSlot] = cap;
+    return 0;
+  }
 }
