@@ -137,4 +137,15 @@ test('solves nest: a right-hand side may call solve', () => {
   assert.is(D.memoryInUse(), 0);
 });
 
+test('a solve too large for WebAssembly memory is a clear error, and memory is released', () => {
+  // 2^24 states saved at every step: the first output buffer alone would need 8 GiB.
+  const prob = new D.ODEProblem((du) => { du.fill(1); }, new Float64Array(2 ** 24), [0, 1], undefined, { inplace: true });
+  assert.throws(() => D.solve(prob, D.Euler(), { dt: 0.5 }), /out of WebAssembly memory \(\d+ MiB needed, 4096 MiB at most\)/);
+  assert.is(D.memoryInUse(), 0);
+});
+
+test('a saveat step that would make too many save times is refused', () => {
+  assert.throws(() => D.solve(lvProb(), D.Tsit5(), { saveat: 1e-12 }), /saveat step 1e-12 gives .* save times/);
+});
+
 test.run();

@@ -106,8 +106,12 @@ export class Engine {
   /** Allocates `bytes` (16-byte aligned) at the arena top, growing memory if needed. */
   alloc(bytes: number): number {
     const ptr = this.top;
-    this.top = alignUp(ptr + bytes);
-    this.ensure(this.top);
+    const end = alignUp(ptr + bytes);
+    if (!(end <= MAX_BYTES)) {
+      throw new RangeError(`difflux: out of WebAssembly memory (${Math.round(end / 2 ** 20)} MiB needed, 4096 MiB at most)`);
+    }
+    this.ensure(end);
+    this.top = end;
     return ptr;
   }
 
@@ -125,8 +129,13 @@ export class Engine {
     const have = this.buffer.byteLength;
     if (end > have) {
       const pages = Math.ceil((end - have) / PAGE);
-      // Grow at least by doubling to keep the number of grows (and view refreshes) small.
-      this.memory.grow(Math.max(pages, Math.min(have / PAGE, 16384)));
+      // Grow at least by doubling to keep the number of grows (and view refreshes) small;
+      // near the 4 GiB limit, by just what is needed.
+      try {
+        this.memory.grow(Math.max(pages, Math.min(have / PAGE, 16384)));
+      } catch {
+        this.memory.grow(pages);
+      }
       this.refresh();
     }
   }
@@ -162,9 +171,13 @@ export class Engine {
   }
 }
 
+/** Rounds up to the alignment (arithmetic, not bitwise: addresses reach past 2^31). */
 function alignUp(x: number): number {
-  return (x + ALIGN - 1) & ~(ALIGN - 1);
+  return Math.ceil(x / ALIGN) * ALIGN;
 }
+
+/** WebAssembly 32-bit memories end at 4 GiB. */
+const MAX_BYTES = 65536 * PAGE;
 
 let engine: Engine | undefined;
 

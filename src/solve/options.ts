@@ -34,6 +34,8 @@ export interface SolveOptions {
 }
 
 const NONE = new Float64Array(0);
+/** More save times than this could never be stored (WebAssembly memory ends at 4 GiB). */
+const MAX_SAVES = 2 ** 26;
 
 const KNOWN = new Set([
   'abstol', 'reltol', 'dt', 'adaptive', 'dtmin', 'dtmax', 'maxiters', 'saveat', 'saveEverystep',
@@ -109,6 +111,7 @@ export function resolveOptions(opts: SolveOptions, n: number, t0: number, t1: nu
       if (step === 0) throw new RangeError('solve: saveat step must be > 0');
       saveatIsNumber = true;
       const count = Math.floor(span / step + 1e-9);
+      if (count > MAX_SAVES) throw new RangeError(`solve: saveat step ${step} gives ${count + 1} save times over the span; at most ${MAX_SAVES}`);
       for (let i = 0; i <= count; i++) saveat.push(t0 + tdir * step * i);
       if (saveat[saveat.length - 1] !== t1) saveat.push(t1);
     } else {

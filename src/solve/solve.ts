@@ -173,6 +173,8 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
   eng.refresh();
   const G = eng.f64;
   if (code === L.RET_ABORTED) {
+    const full = save.failure ?? dense.failure;
+    if (full) throw full;
     const err = rhs.takeError() ?? events?.error;
     const tAt = G[b + L.B_T];
     if (rhs.lastErrorWasRhs) throw new Error(`solve: the right-hand side failed at t = ${tAt}: ${(err as Error)?.message ?? err}`, { cause: err });
@@ -254,9 +256,23 @@ class OutputBuffer {
     eng.f64[(blk >>> 3) + capSlot] = cap;
   }
 
+  /** Set when room could not be had; the solve turns it into its error. */
+  failure: Error | undefined;
+
   grow(need: number): number {
     const cap = Math.max(need, this.cap * 2);
-    const next = this.eng.alloc(8 * this.recLen * cap);
+    let next: number;
+    try {
+      next = this.eng.alloc(8 * this.recLen * cap);
+    } catch (e) {
+      const mib = Math.round((8 * this.recLen * cap) / 2 ** 20);
+      this.failure = new Error(
+        `solve: out of WebAssembly memory while saving output (${cap} records of ${this.recLen} numbers, ${mib} MiB); ` +
+          'save less: saveat, saveEverystep: false or dense: false',
+        { cause: e },
+      );
+      return 1;
+    }
     const F = this.eng.f64;
     F.copyWithin(next >>> 3, this.ptr >>> 3, (this.ptr >>> 3) + this.recLen * this.cap);
     this.ptr = next;
