@@ -144,10 +144,11 @@ export function erkSolve(blk: usize): i32 {
   const t0 = f64At(blk, B_T0);
   const tf = f64At(blk, B_TF);
   const tdir: f64 = tf > t0 ? 1.0 : -1.0;
-  const u = ptrAt(blk, B_U);
-  const uprev = ptrAt(blk, B_UPREV);
+  // The accepted state lives in `u`; each attempt swaps the two buffers instead of copying,
+  // so `uprev` is the step's start and `u` receives the candidate. The block always names them.
+  let u = ptrAt(blk, B_U);
+  let uprev = ptrAt(blk, B_UPREV);
   const tmp = ptrAt(blk, B_TMP);
-  const err = ptrAt(blk, B_ERR);
   const kbase = ptrAt(blk, B_K);
   const stride = ptrAt(blk, B_STRIDE);
   const kend = kbase + <usize>end * stride;
@@ -181,7 +182,7 @@ export function erkSolve(blk: usize): i32 {
 
   if (adaptive && dt == 0) {
     const firstStop = abs((ntstops > 0 ? load<f64>(tstops) : tf) - t0);
-    dt = initialDt(blk, n, t0, tdir, u, tmp, err, kbase + stride, atol, rtol, order, dtmax, firstStop, dtmin);
+    dt = initialDt(blk, n, t0, tdir, u, tmp, ptrAt(blk, B_ERR), kbase + stride, atol, rtol, order, dtmax, firstStop, dtmin);
     if (dt < 0) return RET_ABORTED;
     if (!(dt > 0) || dt == Infinity) return RET_INITIALFAILURE;
   }
@@ -215,7 +216,11 @@ export function erkSolve(blk: usize): i32 {
     if (iter > maxiters) { ret = RET_MAXITERS; break; }
     const dts = tdir * h;
     const tnew = hitsStop ? nextStop : t + dts;
-    copyVec(uprev, u, n);
+    const swap = uprev;
+    uprev = u;
+    u = swap;
+    setF64(blk, B_U, <f64>u);
+    setF64(blk, B_UPREV, <f64>uprev);
 
     for (let j = 1; j < end; j++) {
       stageState(tab, j, tmp, uprev, dts, kbase, stride, n);
@@ -228,24 +233,26 @@ export function erkSolve(blk: usize): i32 {
 
     let dtNext = dt;
     if (adaptive) {
-      combine(err, 0, dts, errCoef, errIdx, errN, kbase, stride, n);
-      let eest: f64;
+      // err = dt · Σ btilde_j k_j, scaled and summed in the same pass.
+      let eest = errorNorm(dts, errCoef, errIdx, errN, kbase, stride, uprev, u, atol, rtol, n);
       if (errKind == 2) {
         // DOP853 (Hairer): EEst = E5 / sqrt(n·(E5 + 0.01·E3)) with E = Σ (err_i/sc_i)².
-        const e5 = errorNorm(err, uprev, u, atol, rtol, n, false);
-        combine(err, 0, dts, ptrAt(tab, T_ERR3_COEF), ptrAt(tab, T_ERR3_IDX), i32At(tab, T_ERR3_N), kbase, stride, n);
-        const e3 = errorNorm(err, uprev, u, atol, rtol, n, false);
+        const e5 = eest;
+        const e3 = errorNorm(dts, ptrAt(tab, T_ERR3_COEF), ptrAt(tab, T_ERR3_IDX), i32At(tab, T_ERR3_N), kbase, stride, uprev, u, atol, rtol, n);
         let deno = e5 + 0.01 * e3;
         if (deno <= 0) deno = 1.0;
         eest = e5 / sqrt(<f64>n * deno);
       } else {
-        eest = errorNorm(err, uprev, u, atol, rtol, n, true);
+        eest = sqrt(eest / <f64>n);
       }
       if (isNaN(eest)) eest = Infinity;
       if (eest > 1.0) {
         setF64(blk, B_NREJECT, f64At(blk, B_NREJECT) + 1.0);
         dt = piReject(h, eest, beta1, gamma, qmin);
-        copyVec(u, uprev, n);
+        u = uprev;
+        uprev = swap;
+        setF64(blk, B_U, <f64>u);
+        setF64(blk, B_UPREV, <f64>uprev);
         if (dt < dtmin || t + tdir * dt == t) { ret = RET_DTLESSTHANMIN; break; }
         continue;
       }
@@ -260,7 +267,8 @@ export function erkSolve(blk: usize): i32 {
     // The step is accepted.
     setF64(blk, B_NACCEPT, f64At(blk, B_NACCEPT) + 1.0);
     if (!allFinite(u, n)) {
-      copyVec(u, uprev, n);
+      u = uprev;
+      setF64(blk, B_U, <f64>u);
       ret = RET_UNSTABLE;
       break;
     }

@@ -1,30 +1,47 @@
 // Error norms, as OrdinaryDiffEq forms them: RMS over components of a scaled residual.
 
 /**
- * EEst = sqrt(Σ_i (err_i / (abstol_i + max(|a_i|, |b_i|) · reltol_i))² / n)
- * (a = u_n, b = u_{n+1}). Returns the sum of squares when `rms` is false (DOP853 needs it).
+ * Σ_i (err_i / (abstol_i + max(|a_i|, |b_i|) · reltol_i))² with err = dt · Σ_q coefs[q] k_{idxs[q]}
+ * formed on the fly (a = u_n, b = u_{n+1}): one pass over the stages and states, no error
+ * vector in memory. The caller takes the RMS (or DOP853's combination).
  */
-export function errorNorm(err: usize, a: usize, b: usize, atol: usize, rtol: usize, n: i32, rms: bool): f64 {
+export function errorNorm(
+  dt: f64, coefs: usize, idxs: usize, m: i32, kbase: usize, stride: usize,
+  a: usize, b: usize, atol: usize, rtol: usize, n: i32,
+): f64 {
+  const dv = f64x2.splat(dt);
   let acc = f64x2.splat(0.0);
   const nv = n & ~1;
   let i = 0;
   for (; i < nv; i += 2) {
     const off = <usize>i << 3;
+    let e = f64x2.splat(0.0);
+    for (let q = 0; q < m; q++) {
+      const c = load<f64>(coefs + (<usize>q << 3));
+      const kp = kbase + <usize>load<i32>(idxs + (<usize>q << 2)) * stride;
+      e = f64x2.add(e, f64x2.mul(f64x2.splat(c), v128.load(kp + off)));
+    }
     const sc = f64x2.add(
       v128.load(atol + off),
       f64x2.mul(f64x2.max(f64x2.abs(v128.load(a + off)), f64x2.abs(v128.load(b + off))), v128.load(rtol + off)),
     );
-    const r = f64x2.div(v128.load(err + off), sc);
+    const r = f64x2.div(f64x2.mul(dv, e), sc);
     acc = f64x2.add(acc, f64x2.mul(r, r));
   }
   let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
   for (; i < n; i++) {
     const off = <usize>i << 3;
+    let e = 0.0;
+    for (let q = 0; q < m; q++) {
+      const c = load<f64>(coefs + (<usize>q << 3));
+      const kp = kbase + <usize>load<i32>(idxs + (<usize>q << 2)) * stride;
+      e += c * load<f64>(kp + off);
+    }
     const sc = load<f64>(atol + off) + max(abs(load<f64>(a + off)), abs(load<f64>(b + off))) * load<f64>(rtol + off);
-    const r = load<f64>(err + off) / sc;
+    const r = (dt * e) / sc;
     s += r * r;
   }
-  return rms ? sqrt(s / <f64>n) : s;
+  return s;
 }
 
 /**

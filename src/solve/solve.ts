@@ -142,7 +142,8 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
   if (callbacks.length) {
     events = new EventRunner<P>({
       p: prob.p,
-      stateView: () => rhs.slotView(ws.u),
+      // The engine swaps its two state buffers every step: the block says which holds u now.
+      stateView: () => rhs.slotView(eng.f64[b + L.B_U]),
       interpolate: (tq) => {
         if (eng.raw.erkInterpolate(blk, tq, ws.out) !== 0) throw rhs.takeError() ?? new Error('difflux: interpolation failed');
         return rhs.slotView(ws.out);
