@@ -10,7 +10,7 @@ import {
   B_ABSTOL, B_RELTOL, B_U, B_UPREV, B_TMP, B_ERR, B_K, B_STRIDE,
   B_TSTOPS, B_NTSTOPS, B_SAVEAT, B_NSAVEAT, B_SAVE_EVERY, B_SAVE_START, B_SAVE_END, B_DENSE,
   B_CALLBACKS, B_NF, B_NACCEPT, B_NREJECT, B_T, B_TPREV, B_DTCUR, B_EVENT_T, B_EXTRAS_DONE,
-  B_DT_NEXT,
+  B_DT_NEXT, B_TOL_SCALAR,
   T_S, T_STOTAL, T_END, T_DEG, T_ERRKIND, T_END_BEFORE_ERR, T_ORDER, T_C, T_ROWSTART, T_IDX,
   T_COEF, T_ERR_N, T_ERR_IDX, T_ERR_COEF, T_ERR3_N, T_ERR3_IDX, T_ERR3_COEF,
   T_B_N, T_B_IDX, T_B_POLY, T_B_W,
@@ -154,6 +154,12 @@ export function erkSolve(blk: usize): i32 {
   const kend = kbase + <usize>end * stride;
   const atol = ptrAt(blk, B_ABSTOL);
   const rtol = ptrAt(blk, B_RELTOL);
+  // With scalar tolerances the error norm reads no tolerance arrays.
+  const tolScalar = f64At(blk, B_TOL_SCALAR) != 0;
+  const atolV: usize = tolScalar ? 0 : atol;
+  const rtolV: usize = tolScalar ? 0 : rtol;
+  const atolS = load<f64>(atol);
+  const rtolS = load<f64>(rtol);
   const dtmin = abs(f64At(blk, B_DTMIN));
   const dtmax = abs(f64At(blk, B_DTMAX));
   const maxiters = f64At(blk, B_MAXITERS);
@@ -234,11 +240,11 @@ export function erkSolve(blk: usize): i32 {
     let dtNext = dt;
     if (adaptive) {
       // err = dt · Σ btilde_j k_j, scaled and summed in the same pass.
-      let eest = errorNorm(dts, errCoef, errIdx, errN, kbase, stride, uprev, u, atol, rtol, n);
+      let eest = errorNorm(dts, errCoef, errIdx, errN, kbase, stride, uprev, u, atolV, rtolV, atolS, rtolS, n);
       if (errKind == 2) {
         // DOP853 (Hairer): EEst = E5 / sqrt(n·(E5 + 0.01·E3)) with E = Σ (err_i/sc_i)².
         const e5 = eest;
-        const e3 = errorNorm(dts, ptrAt(tab, T_ERR3_COEF), ptrAt(tab, T_ERR3_IDX), i32At(tab, T_ERR3_N), kbase, stride, uprev, u, atol, rtol, n);
+        const e3 = errorNorm(dts, ptrAt(tab, T_ERR3_COEF), ptrAt(tab, T_ERR3_IDX), i32At(tab, T_ERR3_N), kbase, stride, uprev, u, atolV, rtolV, atolS, rtolS, n);
         let deno = e5 + 0.01 * e3;
         if (deno <= 0) deno = 1.0;
         eest = e5 / sqrt(<f64>n * deno);
@@ -266,7 +272,8 @@ export function erkSolve(blk: usize): i32 {
 
     // The step is accepted.
     setF64(blk, B_NACCEPT, f64At(blk, B_NACCEPT) + 1.0);
-    if (!allFinite(u, n)) {
+    // (An adaptive step's error norm already refused a non-finite candidate.)
+    if (!adaptive && !allFinite(u, n)) {
       u = uprev;
       setF64(blk, B_U, <f64>u);
       ret = RET_UNSTABLE;

@@ -4,13 +4,21 @@
  * Σ_i (err_i / (abstol_i + max(|a_i|, |b_i|) · reltol_i))² with err = dt · Σ_q coefs[q] k_{idxs[q]}
  * formed on the fly (a = u_n, b = u_{n+1}): one pass over the stages and states, no error
  * vector in memory. The caller takes the RMS (or DOP853's combination).
+ *
+ * Tolerances are the scalars `atolS`, `rtolS` when `atol` is 0, else per-component arrays
+ * (scalars save two vector reads per step on large states).
+ * Returns NaN when b has a NaN or ±Inf, so a non-finite candidate is always rejected.
  */
 export function errorNorm(
   dt: f64, coefs: usize, idxs: usize, m: i32, kbase: usize, stride: usize,
-  a: usize, b: usize, atol: usize, rtol: usize, n: i32,
+  a: usize, b: usize, atol: usize, rtol: usize, atolS: f64, rtolS: f64, n: i32,
 ): f64 {
   const dv = f64x2.splat(dt);
+  const atv = f64x2.splat(atolS);
+  const rtv = f64x2.splat(rtolS);
+  const perComponent = atol != 0;
   let acc = f64x2.splat(0.0);
+  let fin = f64x2.splat(0.0);
   const nv = n & ~1;
   let i = 0;
   for (; i < nv; i += 2) {
@@ -21,14 +29,18 @@ export function errorNorm(
       const kp = kbase + <usize>load<i32>(idxs + (<usize>q << 2)) * stride;
       e = f64x2.add(e, f64x2.mul(f64x2.splat(c), v128.load(kp + off)));
     }
-    const sc = f64x2.add(
-      v128.load(atol + off),
-      f64x2.mul(f64x2.max(f64x2.abs(v128.load(a + off)), f64x2.abs(v128.load(b + off))), v128.load(rtol + off)),
-    );
+    const bv = v128.load(b + off);
+    // x − x is 0 for finite x and NaN for NaN/±Inf.
+    fin = f64x2.add(fin, f64x2.sub(bv, bv));
+    const amax = f64x2.max(f64x2.abs(v128.load(a + off)), f64x2.abs(bv));
+    const sc = perComponent
+      ? f64x2.add(v128.load(atol + off), f64x2.mul(amax, v128.load(rtol + off)))
+      : f64x2.add(atv, f64x2.mul(amax, rtv));
     const r = f64x2.div(f64x2.mul(dv, e), sc);
     acc = f64x2.add(acc, f64x2.mul(r, r));
   }
   let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  let f = f64x2.extract_lane(fin, 0) + f64x2.extract_lane(fin, 1);
   for (; i < n; i++) {
     const off = <usize>i << 3;
     let e = 0.0;
@@ -37,11 +49,14 @@ export function errorNorm(
       const kp = kbase + <usize>load<i32>(idxs + (<usize>q << 2)) * stride;
       e += c * load<f64>(kp + off);
     }
-    const sc = load<f64>(atol + off) + max(abs(load<f64>(a + off)), abs(load<f64>(b + off))) * load<f64>(rtol + off);
+    const bi = load<f64>(b + off);
+    f += bi - bi;
+    const amax = max(abs(load<f64>(a + off)), abs(bi));
+    const sc = perComponent ? load<f64>(atol + off) + amax * load<f64>(rtol + off) : atolS + amax * rtolS;
     const r = (dt * e) / sc;
     s += r * r;
   }
-  return s;
+  return f == 0.0 ? s : NaN;
 }
 
 /**

@@ -131,6 +131,7 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
   F[b + L.B_SAVE_END] = o.saveEnd ? 1 : 0;
   F[b + L.B_DENSE] = o.dense ? 1 : 0;
   F.set(prob.u0, ws.u >>> 3);
+  F[b + L.B_TOL_SCALAR] = typeof o.abstol === 'number' && typeof o.reltol === 'number' ? 1 : 0;
   writeTolerance(F, o.abstol, ws.abstol >>> 3, n);
   writeTolerance(F, o.reltol, ws.reltol >>> 3, n);
   F.set(o.tstops, pTstops >>> 3);
