@@ -458,7 +458,7 @@ for (const g of lvGroups) {
     ])));
   md.push('');
 }
-md.push('Notes on the peers: odex is a Gragg–Bulirsch–Stoer extrapolation code (different order, so its f-eval count differs a lot); ode45-cash-karp controls a relative error max_i |err_i|/(|y_i| + |dt·y′_i|), started with dt0 = 1e-3; numeric.dopri controls an absolute ‖err‖∞ and keeps every step; mathjs solveODE (RK45) runs Dormand–Prince in its generic typed arithmetic and accepts a step when the absolute ‖Σ(b − b̂)k‖∞ (not scaled by h) is below tol. ' +
+md.push('Notes on the peers: odex is a Gragg–Bulirsch–Stoer extrapolation code (different order, so its f-eval count differs a lot); ode45-cash-karp controls max_i |err_i| relative to |y_i| + |dt·y′_i| taken at the start of each step, started with dt0 = 1e-3; numeric.dopri controls an absolute ‖err‖∞ and keeps every step; mathjs solveODE (RK45) runs Dormand–Prince in its generic typed arithmetic and accepts a step when the absolute ‖Σ(b − b̂)k‖∞ (not scaled by h) is below tol. ' +
   'difflux f evals are counted the same way and agree with `sol.stats.nf` ' +
   `(${lvGroups.flatMap((g) => g.rows.filter((r) => r.kind === 'difflux')).every((r) => r.nf === r.nfReported) ? 'checked for every difflux row' : 'MISMATCH in some row: see the log'}).`);
 md.push('');
