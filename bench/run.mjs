@@ -15,7 +15,9 @@
 // Environment knobs (for development only; the published numbers use the defaults):
 //   BENCH_QUICK=1   fewer rounds and N = 20 000 in part 2 (not for RESULTS.md)
 //   BENCH_PROFILE=0 skip the CPU profile
-import { writeFileSync } from 'node:fs';
+import { writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { ODEProblem, solve, Tsit5, Vern7, DP5, Vern9 } from '../dist/node.js';
@@ -24,6 +26,7 @@ import { difflux, peers, timingWrap } from './lib/peers.mjs';
 import { profileSmallProblem } from './lib/profile.mjs';
 import numeric from 'numeric';
 
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.env.BENCH_QUICK === '1';
 const PROFILE = process.env.BENCH_PROFILE !== '0';
 const wallStart = performance.now();
@@ -206,6 +209,21 @@ const overhead = {};
     g.perStepUs = (r.time.median - overhead.oneStep.median) / (r.steps - 1);
     g.perFEvalNs = (r.time.median * 1000) / r.nf;
   }
+  // The floor of a JavaScript f: one call from WebAssembly into an empty JavaScript import.
+  {
+    const wasmPath = join(os.tmpdir(), `difflux-boundary-${process.pid}.wasm`);
+    // Run from bench/lib so that asc does not also pick up the project's asconfig.json.
+    execFileSync(join(root, 'node_modules/.bin/asc'), ['boundary.ts', '-O3', '--runtime', 'stub', '--noAssert', '-o', wasmPath], { cwd: join(root, 'bench/lib') });
+    const mod = new WebAssembly.Module(readFileSync(wasmPath));
+    rmSync(wasmPath, { force: true });
+    const inst = new WebAssembly.Instance(mod, { env: { cb: () => 0, abort() {} } });
+    const CALLS_B = 100000;
+    const loop = () => inst.exports.loop(CALLS_B);
+    const eb = { fn: loop, ...warmAndSize(loop, { warmupMs: 100 }) };
+    timeInterleaved([eb], LV_ROUNDS);
+    overhead.boundaryNs = (eb.stats.median * 1000) / CALLS_B;
+  }
+  log(`  empty WebAssembly→JavaScript import call: ${overhead.boundaryNs.toFixed(1)} ns`);
   log(`  plain JS call of the LV f: ${overhead.fNs.toFixed(1)} ns; difflux one fixed Tsit5 step (dt = 10, ${overhead.oneStepNf} f evals): ${us(overhead.oneStep.median)} µs`);
   for (const g of lvGroups) log(`  Tsit5 ${tolName(g.tol)}: ${g.rows[0].steps} steps → ${us(g.perStepUs)} µs per further step, ${g.perFEvalNs.toFixed(0)} ns per f eval overall`);
 }
@@ -464,6 +482,7 @@ md.push('Notes on the peers: odex is a Gragg–Bulirsch–Stoer extrapolation co
 md.push('');
 md.push('### Where a small solve spends its time');
 md.push('');
+md.push(`- A call from WebAssembly into an empty JavaScript import (the engine's right-hand-side signature, \`bench/lib/boundary.ts\`) costs ${overhead.boundaryNs.toFixed(1)} ns: with a JavaScript f, that is paid once per f evaluation before f does anything (${lvGroups[0].rows[0].nf} × ${overhead.boundaryNs.toFixed(1)} ns = ${us((lvGroups[0].rows[0].nf * overhead.boundaryNs) / 1000)} µs of the Tsit5 solve at ${tolName(lvGroups[0].tol)}).`);
 md.push(`- A direct JavaScript call of the LV f (on two-element views of a WebAssembly.Memory, as the engine passes them) costs ${overhead.fNs.toFixed(1)} ns (median over ${LV_ROUNDS} batches of 1000-call loops, 25–75 %: ${overhead.fNsSpread.map((x) => x.toFixed(1)).join('–')} ns).`);
 md.push(`- A difflux solve of one fixed Tsit5 step (\`adaptive: false, dt: 10\`, ${overhead.oneStepNf} f evals) takes ${us(overhead.oneStep.median)} µs (median, [${spread(overhead.oneStep)}]): the fixed cost per \`solve\` call (validation, arena set-up, one engine entry, copying the result out).`);
 for (const g of lvGroups) {
@@ -537,6 +556,13 @@ function behindParagraph() {
     else out.push(`At ${tolName(g.tol)} on Lotka–Volterra, every matched peer is slower than difflux Tsit5 (slowest ratio ${ratio(Math.max(...g.rows.filter((r) => r.ratio).map((r) => r.ratio)))}, fastest ${ratio(Math.min(...g.rows.filter((r) => r.kind === 'peer' && r.ratio).map((r) => r.ratio)))}).`);
   }
   const g0 = lvGroups[0];
+  {
+    const cheapest = Math.min(...g0.rows.filter((r) => r.kind === 'peer' && r.time).map((r) => r.time.median));
+    const r0 = g0.rows[0];
+    const floorUs = (r0.nf * (overhead.boundaryNs + overhead.fNs)) / 1000;
+    const budgetPerStepNs = ((cheapest / 2 - floorUs) * 1000) / r0.steps;
+    out.push(`The target of twice the fastest peer's speed at matched accuracy means at most ${us(cheapest / 2)} µs here. A JavaScript f costs ${r0.nf} × (${overhead.boundaryNs.toFixed(1)} ns for the WebAssembly→JavaScript call + ${overhead.fNs.toFixed(1)} ns for f itself) = ${us(floorUs)} µs before any solver work, which leaves ${budgetPerStepNs > 0 ? `${budgetPerStepNs.toFixed(0)} ns per step` : 'nothing'} for the stepper, the error control and the JavaScript dispatch of each f; difflux spends ${(g0.perStepUs * 1000 - (r0.nf / r0.steps) * (overhead.boundaryNs + overhead.fNs)).toFixed(0)} ns per step on them now. Models written in the engine's own language (the DSL, next) run f inside WebAssembly and pay neither the call nor the dispatch.`);
+  }
   out.push(`On the 2-state problem the cost is per step and per f call, not per solve: difflux spends about ${g0.perFEvalNs.toFixed(0)} ns of solve time per f evaluation where the bare f costs ${overhead.fNs.toFixed(1)} ns, while the fixed cost of a \`solve\` call is only ${us(overhead.oneStep.median)} µs.` +
     (prof ? (() => {
       const sh = profileShares(prof);
