@@ -1,12 +1,21 @@
 /**
- * Calls a JavaScript right-hand side for the engine with views over the engine's own
- * vectors: one cached Float64Array per workspace slot, so a call allocates nothing.
+ * Answers the engine's calls during one solve (or one interpolation). Its `rhs` calls the
+ * JavaScript right-hand side with views over the engine's own vectors — one cached
+ * Float64Array per workspace slot, so a call allocates nothing — and is the hot path: the
+ * engine's import calls this object's method directly.
  */
-import type { Engine } from '../runtime/engine.js';
+import type { Engine, EngineHandlers } from '../runtime/engine.js';
 import type { ODEProblem, InPlaceRHS, OutOfPlaceRHS } from './problem.js';
 import type { Workspace } from './solve.js';
 
-export class RhsCaller<P> {
+/** What the solve adds to the right-hand side: room for output and callbacks. */
+export interface SolveHooks {
+  grow(kind: number, need: number): number;
+  onStep(tprev: number, t: number): number;
+  onEvent(t: number): number;
+}
+
+export class RhsCaller<P> implements EngineHandlers {
   private views: (Float64Array | undefined)[];
   private error: unknown = undefined;
   /** Whether the last stored error came from f (not from a callback). */
@@ -18,7 +27,7 @@ export class RhsCaller<P> {
   private readonly p: P;
   private readonly inplace: boolean;
 
-  constructor(private readonly eng: Engine, prob: ODEProblem<P>, private readonly ws: Workspace) {
+  constructor(private readonly eng: Engine, prob: ODEProblem<P>, private readonly ws: Workspace, private readonly hooks: SolveHooks) {
     this.n = prob.u0.length;
     this.f = prob.f;
     this.p = prob.p;
@@ -42,8 +51,20 @@ export class RhsCaller<P> {
     return v;
   }
 
+  grow(kind: number, need: number): number {
+    return this.hooks.grow(kind, need);
+  }
+
+  onStep(tprev: number, t: number): number {
+    return this.hooks.onStep(tprev, t);
+  }
+
+  onEvent(t: number): number {
+    return this.hooks.onEvent(t);
+  }
+
   /** Engine import: du = f(u, p, t). Returns 0, or 1 after storing the error. */
-  call(t: number, uPtr: number, duPtr: number): number {
+  rhs(t: number, uPtr: number, duPtr: number): number {
     try {
       const u = this.slotView(uPtr);
       const du = this.slotView(duPtr);

@@ -1,6 +1,6 @@
 /** The result of `solve`: saved times and states, the dense interpolant, retcode and stats. */
 import * as L from '../../assembly/solvers/layout.js';
-import { getEngine, type EngineHandlers } from '../runtime/engine.js';
+import { getEngine } from '../runtime/engine.js';
 import type { ERKTableau } from './tableaus/types.js';
 import type { ODEProblem } from './problem.js';
 import type { ReturnCode } from './retcode.js';
@@ -125,14 +125,9 @@ export class Solution<P = unknown> {
       // The record body [u_start][stages…] has the workspace's [uprev][k…] layout.
       const body = d.records.subarray(r0 + L.DENSE_HEAD, r0 + d.recLen);
       F.set(body, ws.uprev >>> 3);
-      const rhs = new RhsCaller(eng, this.prob, ws);
-      const handlers: EngineHandlers = {
-        rhs: (tt, u, du) => rhs.call(tt, u, du),
-        grow: () => 1,
-        onStep: () => L.CB_ERROR,
-        onEvent: () => L.CB_ERROR,
-      };
-      const code = eng.withHandlers(handlers, () => eng.raw.erkInterpolate(blk, t, ws.out));
+      // Only the interpolation's extra stages call back, and only into f.
+      const rhs = new RhsCaller(eng, this.prob, ws, { grow: () => 1, onStep: () => L.CB_ERROR, onEvent: () => L.CB_ERROR });
+      const code = eng.withHandlers(rhs, () => eng.raw.erkInterpolate(blk, t, ws.out));
       eng.refresh();
       if (code !== 0) {
         const e = rhs.takeError();

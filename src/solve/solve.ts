@@ -3,7 +3,7 @@
  * engine once, and copies the result out before releasing everything it allocated.
  */
 import * as L from '../../assembly/solvers/layout.js';
-import { getEngine, type Engine, type EngineHandlers } from '../runtime/engine.js';
+import { getEngine, type Engine } from '../runtime/engine.js';
 import { ODEProblem } from './problem.js';
 import { resolveAlgorithm, type Algorithm } from './algorithms.js';
 import { resolveOptions, type SolveOptions, type ResolvedOptions } from './options.js';
@@ -137,7 +137,6 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
   F.set(o.tstops, pTstops >>> 3);
   F.set(o.saveat, pSaveat >>> 3);
 
-  const rhs = new RhsCaller(eng, prob, ws);
   const callbacks = flattenCallbacks(o.callback);
   let events: EventRunner<P> | undefined;
   if (callbacks.length) {
@@ -154,15 +153,14 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
     F[b + L.B_CALLBACKS] = 1;
   }
 
-  const handlers: EngineHandlers = {
-    rhs: (t, u, du) => rhs.call(t, u, du),
+  const rhs: RhsCaller<P> = new RhsCaller(eng, prob, ws, {
     // Move the buffer to a larger block at the arena top; the old one is freed with the solve.
     grow: (kind, need) => (kind === L.GROW_SAVE ? save : dense).grow(need),
     onStep: (tprev, t) => (events ? events.onStep(tprev, t) : L.CB_NONE),
     onEvent: (t) => (events ? events.onEvent(t) : 0),
-  };
+  });
 
-  const code = eng.withHandlers(handlers, () => {
+  const code = eng.withHandlers(rhs, () => {
     if (events) {
       try {
         events.start(t0, rhs.slotView(ws.u));
