@@ -23,12 +23,16 @@ export class RhsCaller<P> implements EngineHandlers {
   private readonly n: number;
   private generation: number;
 
+  private readonly base: number;
+  private readonly stride: number;
   private readonly f: InPlaceRHS<P> | OutOfPlaceRHS<P>;
   private readonly p: P;
   private readonly inplace: boolean;
 
   constructor(private readonly eng: Engine, prob: ODEProblem<P>, private readonly ws: Workspace, private readonly hooks: SolveHooks) {
     this.n = prob.u0.length;
+    this.base = ws.base;
+    this.stride = ws.stride;
     this.f = prob.f;
     this.p = prob.p;
     this.inplace = prob.inplace;
@@ -66,8 +70,15 @@ export class RhsCaller<P> implements EngineHandlers {
   /** Engine import: du = f(u, p, t). Returns 0, or 1 after storing the error. */
   rhs(t: number, uPtr: number, duPtr: number): number {
     try {
-      const u = this.slotView(uPtr);
-      const du = this.slotView(duPtr);
+      // The hot path: both vectors are workspace slots whose views are cached.
+      let u: Float64Array | undefined;
+      let du: Float64Array | undefined;
+      if (this.generation === this.eng.generation) {
+        u = this.views[(uPtr - this.base) / this.stride];
+        du = this.views[(duPtr - this.base) / this.stride];
+      }
+      if (u === undefined) u = this.slotView(uPtr);
+      if (du === undefined) du = this.slotView(duPtr);
       if (this.inplace) {
         (this.f as InPlaceRHS<P>)(du, u, this.p, t);
       } else {
