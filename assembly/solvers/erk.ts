@@ -10,7 +10,7 @@ import {
   B_ABSTOL, B_RELTOL, B_U, B_UPREV, B_TMP, B_ERR, B_K, B_STRIDE,
   B_TSTOPS, B_NTSTOPS, B_SAVEAT, B_NSAVEAT, B_SAVE_EVERY, B_SAVE_START, B_SAVE_END, B_DENSE,
   B_CALLBACKS, B_NF, B_NACCEPT, B_NREJECT, B_T, B_TPREV, B_DTCUR, B_EVENT_T, B_EXTRAS_DONE,
-  B_DT_NEXT, B_TOL_SCALAR,
+  B_TOL_SCALAR,
   T_S, T_STOTAL, T_END, T_DEG, T_ERRKIND, T_END_BEFORE_ERR, T_ORDER, T_C, T_ROWSTART, T_IDX,
   T_COEF, T_ERR_N, T_ERR_IDX, T_ERR_COEF, T_ERR3_N, T_ERR3_IDX, T_ERR3_COEF,
   T_B_N, T_B_IDX, T_B_POLY, T_B_W,
@@ -285,7 +285,6 @@ export function erkSolve(blk: usize): i32 {
     setF64(blk, B_T, t);
     setF64(blk, B_DTCUR, dts);
     setF64(blk, B_EXTRAS_DONE, 0.0);
-    setF64(blk, B_DT_NEXT, dtNext);
     dt = dtNext;
 
     let tEnd = t;

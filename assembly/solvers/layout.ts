@@ -34,7 +34,6 @@ export const B_UPREV = 20;
 export const B_TMP = 21;
 export const B_ERR = 22;
 export const B_K = 23; // stage derivatives, stage j at B_K + j * stride
-export const B_OUT = 24; // scratch for interpolation requested from TypeScript
 export const B_STRIDE = 25; // bytes between consecutive stage vectors
 // --- stops and saving
 export const B_TSTOPS = 26; // pointer to sorted (in the direction of time) tstops
@@ -62,7 +61,6 @@ export const B_TPREV = 45; // start of the current step
 export const B_DTCUR = 46; // dt of the current step
 export const B_EVENT_T = 47; // set by TypeScript when a callback fires
 export const B_EXTRAS_DONE = 48; // interpolation's extra stages computed for this step
-export const B_DT_NEXT = 49; // proposed next dt
 export const B_TOL_SCALAR = 50; // 1: abstol and reltol are the same for every component
 export const B_SIZE = 64;
 

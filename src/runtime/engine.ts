@@ -160,15 +160,7 @@ export class Engine {
     return v;
   }
 
-  /** Copies `n` values at `ptr` out of linear memory. */
-  read(ptr: number, n: number): Float64Array {
-    return this.f64.slice(ptr >>> 3, (ptr >>> 3) + n);
-  }
 
-  /** Writes values into linear memory at `ptr`. */
-  write(ptr: number, values: ArrayLike<number>): void {
-    this.f64.set(values, ptr >>> 3);
-  }
 }
 
 /** Rounds up to the alignment (arithmetic, not bitwise: addresses reach past 2^31). */

@@ -26,7 +26,3 @@ export function retcodeName(code: number): ReturnCode {
   return name;
 }
 
-/** True for the codes of a solve that reached its end as asked (or was told to stop). */
-export function successful(code: ReturnCode): boolean {
-  return code === 'Success' || code === 'Terminated';
-}

@@ -234,7 +234,6 @@ export function writeWorkspace(F: Float64Array, blk: number, n: number, tab: num
   F[b + L.B_TMP] = ws.tmp;
   F[b + L.B_ERR] = ws.err;
   F[b + L.B_K] = ws.k;
-  F[b + L.B_OUT] = ws.out;
   F[b + L.B_ABSTOL] = ws.abstol;
   F[b + L.B_RELTOL] = ws.reltol;
   F[b + L.B_STRIDE] = ws.stride;
