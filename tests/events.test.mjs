@@ -120,4 +120,18 @@ test('an affect that throws surfaces as an error naming the callback', () => {
   assert.is(D.memoryInUse(), 0);
 });
 
+test('a saveat time equal to an event time saves the state at the event', () => {
+  // u' = −u from 1: the event at u = 0.5 is at t = ln 2; save exactly there and around it.
+  const tEvent = [];
+  const cb = new D.ContinuousCallback((u) => u[0] - 0.5, (integ) => tEvent.push(integ.t), { terminate: false });
+  const prob = new D.ODEProblem((du, u) => { du[0] = -u[0]; }, [1], [0, 2], undefined, { inplace: true });
+  const first = D.solve(prob, D.Tsit5(), { callback: cb, abstol: 1e-10, reltol: 1e-10 });
+  assert.is(first.retcode, 'Success');
+  const te = tEvent[0];
+  const sol = D.solve(prob, D.Tsit5(), { callback: cb, abstol: 1e-10, reltol: 1e-10, saveat: [0.5, te, 1.5] });
+  assert.equal(Array.from(sol.t), [0.5, te, 1.5]);
+  assert.ok(Math.abs(sol.u[1][0] - 0.5) < 1e-9, `${sol.u[1][0]}`);
+  assert.ok(Math.abs(sol.u[2][0] - Math.exp(-1.5)) < 1e-8);
+});
+
 test.run();

@@ -295,10 +295,11 @@ export function erkSolve(blk: usize): i32 {
       if (code == CB_EVENT) tEnd = f64At(blk, B_EVENT_T);
     }
     if (code == CB_EVENT && tEnd != t) {
-      // The step ends at the event: save up to it, then move the state there.
-      saveIdx = saveatUpTo(blk, tdir, tEnd, saveIdx, u, ptrAt(blk, B_TMP), n);
-      if (saveIdx < 0) return finish(blk, t, RET_ABORTED);
+      // The step ends at the event: move the state there, then save up to it (saveat times
+      // before it are interpolated from the step, which u_n and the stages still describe).
       if (!interpolateStep(blk, tEnd, u)) return finish(blk, t, RET_ABORTED);
+      saveIdx = saveatUpTo(blk, tdir, tEnd, saveIdx, u, tmp, n);
+      if (saveIdx < 0) return finish(blk, t, RET_ABORTED);
       t = tEnd;
       setF64(blk, B_T, t);
     } else if (saveIdx < nsa) {

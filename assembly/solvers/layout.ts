@@ -32,7 +32,7 @@ export const B_RELTOL = 18;
 export const B_U = 19; // current state; holds u0 on entry
 export const B_UPREV = 20;
 export const B_TMP = 21;
-export const B_ERR = 22;
+export const B_ERR = 22; // scratch (the initial step estimate)
 export const B_K = 23; // stage derivatives, stage j at B_K + j * stride
 export const B_STRIDE = 25; // bytes between consecutive stage vectors
 // --- stops and saving
