@@ -30,12 +30,20 @@ import { piReject, piAccept, erroldPower } from './controller';
   return rhs(t, u, du) == 0;
 }
 
-/** out = uprev + dt · Σ_j A[row][j] k_j */
+/** out = uprev + dt · Σ_j A[row][j] k_j, with A's rows as the tableau block lays them out. */
+// @ts-ignore: decorator
+@inline function stageRow(
+  rowStart: usize, aIdx: usize, aCoef: usize, row: i32,
+  out: usize, uprev: usize, dt: f64, kbase: usize, stride: usize, n: i32,
+): void {
+  const r0 = load<i32>(rowStart + (<usize>row << 2));
+  const r1 = load<i32>(rowStart + (<usize>(row + 1) << 2));
+  combine(out, uprev, dt, aCoef + (<usize>r0 << 3), aIdx + (<usize>r0 << 2), r1 - r0, kbase, stride, n);
+}
+
+/** stageRow reading the row tables from the tableau block. */
 function stageState(tab: usize, row: i32, out: usize, uprev: usize, dt: f64, kbase: usize, stride: usize, n: i32): void {
-  const rs = ptrAt(tab, T_ROWSTART);
-  const r0 = load<i32>(rs + (<usize>row << 2));
-  const r1 = load<i32>(rs + (<usize>(row + 1) << 2));
-  combine(out, uprev, dt, ptrAt(tab, T_COEF) + (<usize>r0 << 3), ptrAt(tab, T_IDX) + (<usize>r0 << 2), r1 - r0, kbase, stride, n);
+  stageRow(ptrAt(tab, T_ROWSTART), ptrAt(tab, T_IDX), ptrAt(tab, T_COEF), row, out, uprev, dt, kbase, stride, n);
 }
 
 /**
@@ -179,6 +187,9 @@ export function erkSolve(blk: usize): i32 {
   const errN = i32At(tab, T_ERR_N);
   const errIdx = ptrAt(tab, T_ERR_IDX);
   const errCoef = ptrAt(tab, T_ERR_COEF);
+  const rowStart = ptrAt(tab, T_ROWSTART);
+  const aIdx = ptrAt(tab, T_IDX);
+  const aCoef = ptrAt(tab, T_COEF);
 
   let t = t0;
   let stopIdx = 0;
@@ -203,7 +214,8 @@ export function erkSolve(blk: usize): i32 {
   const sa = ptrAt(blk, B_SAVEAT);
   while (saveIdx < nsa && load<f64>(sa + (<usize>saveIdx << 3)) == t0) saveIdx++;
 
-  let qoldPow = erroldPower(f64At(blk, B_QOLDINIT), beta2);
+  const qoldInit = f64At(blk, B_QOLDINIT);
+  let qoldPow = erroldPower(qoldInit, Math.log(qoldInit), beta2);
   let iter = 0.0;
   let ret = RET_SUCCESS;
   const s = i32At(tab, T_S);
@@ -229,10 +241,10 @@ export function erkSolve(blk: usize): i32 {
     setF64(blk, B_UPREV, <f64>uprev);
 
     for (let j = 1; j < end; j++) {
-      stageState(tab, j, tmp, uprev, dts, kbase, stride, n);
+      stageRow(rowStart, aIdx, aCoef, j, tmp, uprev, dts, kbase, stride, n);
       if (!evalF(blk, t + load<f64>(c + (<usize>j << 3)) * dts, tmp, kbase + <usize>j * stride)) return finish(blk, t, RET_ABORTED);
     }
-    stageState(tab, end, u, uprev, dts, kbase, stride, n);
+    stageRow(rowStart, aIdx, aCoef, end, u, uprev, dts, kbase, stride, n);
     if (endBeforeErr) {
       if (!evalF(blk, tnew, u, kend)) return finish(blk, t, RET_ABORTED);
     }
@@ -252,9 +264,11 @@ export function erkSolve(blk: usize): i32 {
         eest = sqrt(eest / <f64>n);
       }
       if (isNaN(eest)) eest = Infinity;
+      const logE = Math.log(eest);
+      const q11 = Math.exp(beta1 * logE);
       if (eest > 1.0) {
         setF64(blk, B_NREJECT, f64At(blk, B_NREJECT) + 1.0);
-        dt = piReject(h, eest, beta1, gamma, qmin);
+        dt = piReject(h, q11, gamma, qmin);
         u = uprev;
         uprev = swap;
         setF64(blk, B_U, <f64>u);
@@ -262,8 +276,8 @@ export function erkSolve(blk: usize): i32 {
         if (dt < dtmin || t + tdir * dt == t) { ret = RET_DTLESSTHANMIN; break; }
         continue;
       }
-      const q = piAccept(eest, qoldPow, beta1, gamma, qmin, qmax, qsmin, qsmax);
-      if (beta2 != 0) qoldPow = erroldPower(eest, beta2);
+      const q = piAccept(eest, q11, qoldPow, gamma, qmin, qmax, qsmin, qsmax);
+      if (beta2 != 0) qoldPow = erroldPower(eest, logE, beta2);
       dtNext = min(h / q, dtmax);
       if (!endBeforeErr) {
         if (!evalF(blk, tnew, u, kend)) return finish(blk, t, RET_ABORTED);
