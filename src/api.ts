@@ -23,3 +23,8 @@ export type { ERKTableau } from './solve/tableaus/types.js';
 export { ContinuousCallback, DiscreteCallback, CallbackSet } from './solve/callbacks.js';
 export type { Callback, Integrator, Condition, Affect, ContinuousCallbackOptions } from './solve/callbacks.js';
 export { memoryInUse } from './runtime/introspect.js';
+export { ode, Model } from './model/model.js';
+export type { OdeOptions } from './model/model.js';
+export { ModelSyntaxError } from './model/errors.js';
+export { Graph } from './model/ir.js';
+export type { Node as ModelNode, UnaryOp, BinaryOp } from './model/ir.js';

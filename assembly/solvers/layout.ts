@@ -62,6 +62,8 @@ export const B_DTCUR = 46; // dt of the current step
 export const B_EVENT_T = 47; // set by TypeScript when a callback fires
 export const B_EXTRAS_DONE = 48; // interpolation's extra stages computed for this step
 export const B_TOL_SCALAR = 50; // 1: abstol and reltol are the same for every component
+export const B_TAPE = 51; // a compiled model's tape (0: the right-hand side is JavaScript)
+export const B_REGS = 52; // its register file
 export const B_SIZE = 64;
 
 // Dense record: t_start, dt, t_end, extrasDone, then u_start (n), then every stage (n each).

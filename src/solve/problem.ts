@@ -1,5 +1,6 @@
 /** ODE problems: du/dt = f(u, p, t) on a time span. */
 import { checkFiniteArray, checkFiniteParams } from './validate.js';
+import { Model } from '../model/model.js';
 
 /** In-place right-hand side: writes du/dt into `du`. */
 export type InPlaceRHS<P = unknown> = (du: Float64Array, u: Float64Array, p: P, t: number) => void;
@@ -27,24 +28,37 @@ export interface ODEProblemOptions {
  * A span with t1 < t0 integrates backward in time.
  */
 export class ODEProblem<P = unknown> {
-  readonly f: RHS<P>;
+  readonly f: RHS<P> | Model;
+  /** The compiled model when `f` is one (its solves run entirely in the engine). */
+  readonly model: Model | undefined;
+  /** A model's parameters, in its order. */
+  readonly paramVector: Float64Array | undefined;
   readonly u0: Float64Array;
   readonly tspan: readonly [number, number];
   readonly p: P;
   readonly inplace: boolean;
 
-  constructor(f: RHS<P>, u0: ArrayLike<number>, tspan: readonly [number, number] | number[], p?: P, options: ODEProblemOptions = {}) {
-    if (typeof f !== 'function') throw new TypeError('ODEProblem: f must be a function (du, u, p, t) => void or (u, p, t) => array');
+  constructor(f: RHS<P> | Model, u0: ArrayLike<number>, tspan: readonly [number, number] | number[], p?: P, options: ODEProblemOptions = {}) {
+    if (typeof f !== 'function' && !(f instanceof Model)) throw new TypeError('ODEProblem: f must be a function (du, u, p, t) => void or (u, p, t) => array, or a model from ode`…`');
     this.u0 = checkFiniteArray(u0, 'u0');
     if (this.u0.length === 0) throw new RangeError('ODEProblem: u0 is empty');
     if (!tspan || tspan.length !== 2) throw new RangeError('ODEProblem: tspan must be [t0, t1]');
     const [t0, t1] = [Number(tspan[0]), Number(tspan[1])];
     if (!Number.isFinite(t0) || !Number.isFinite(t1)) throw new RangeError(`ODEProblem: tspan must be finite, got [${tspan[0]}, ${tspan[1]}]`);
     if (t0 === t1) throw new RangeError(`ODEProblem: tspan is empty (t0 = t1 = ${t0})`);
-    checkFiniteParams(p);
     this.f = f;
     this.tspan = [t0, t1];
     this.p = p as P;
+    if (f instanceof Model) {
+      if (this.u0.length !== f.states.length) {
+        throw new RangeError(`ODEProblem: u0 has ${this.u0.length} values but the model has ${f.states.length} states (${f.states.join(', ')})`);
+      }
+      this.model = f;
+      this.paramVector = f.paramVector(p);
+      this.inplace = true;
+      return;
+    }
+    checkFiniteParams(p);
     if (options.inplace !== undefined) this.inplace = !!options.inplace;
     else if (f.length >= 4) this.inplace = true;
     else if (f.length === 3) this.inplace = false;

@@ -15,6 +15,10 @@ export interface SolveHooks {
   onEvent(t: number): number;
 }
 
+function modelNotCalled(): never {
+  throw new Error('difflux: a compiled model was sent to the JavaScript right-hand side');
+}
+
 export class RhsCaller<P> implements EngineHandlers {
   private views: (Float64Array | undefined)[];
   private error: unknown = undefined;
@@ -33,7 +37,8 @@ export class RhsCaller<P> implements EngineHandlers {
     this.n = prob.u0.length;
     this.base = ws.base;
     this.stride = ws.stride;
-    this.f = prob.f;
+    // A compiled model is evaluated inside the engine and never reaches `rhs`.
+    this.f = prob.model ? modelNotCalled : (prob.f as InPlaceRHS<P> | OutOfPlaceRHS<P>);
     this.p = prob.p;
     this.inplace = prob.inplace;
     this.views = new Array(ws.slots);

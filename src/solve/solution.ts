@@ -5,7 +5,7 @@ import type { ERKTableau } from './tableaus/types.js';
 import type { ODEProblem } from './problem.js';
 import type { ReturnCode } from './retcode.js';
 import { tableauBlock } from './tableau-block.js';
-import { allocWorkspace, writeWorkspace } from './solve.js';
+import { allocWorkspace, writeWorkspace, attachModel } from './solve.js';
 import { RhsCaller } from './rhs.js';
 
 /** Counters as DifferentialEquations.jl's DEStats; fields for implicit methods stay 0 here. */
@@ -114,10 +114,12 @@ export class Solution<P = unknown> {
     try {
       const ws = allocWorkspace(eng, n, d.stotal);
       const blk = eng.alloc(L.B_SIZE * 8);
+      writeWorkspace(eng.f64, blk, n, tab, ws);
+      attachModel(eng, blk, this.prob as ODEProblem<unknown>);
+      // Taken after the last allocation (an allocation may move memory).
       const F = eng.f64;
       const b = blk >>> 3;
       const r0 = rec * d.recLen;
-      writeWorkspace(F, blk, n, tab, ws);
       F[b + L.B_TPREV] = d.records[r0];
       F[b + L.B_DTCUR] = d.records[r0 + 1];
       const extrasDone = d.records[r0 + 3];

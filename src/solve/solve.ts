@@ -104,6 +104,7 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
   writeWorkspace(eng.f64, blk, n, tab, ws);
   const save = new OutputBuffer(eng, blk, L.B_SAVE_PTR, L.B_SAVE_CAP, n + 1, o.saveEverystep ? 64 : o.saveat.length + 2);
   const dense = new OutputBuffer(eng, blk, L.B_DENSE_PTR, L.B_DENSE_CAP, L.DENSE_HEAD + ws.nPad * (1 + stotal), o.dense ? 16 : 0);
+  attachModel(eng, blk, prob as ODEProblem<unknown>);
   // Every allocation of this solve is made: the view below stays valid until the engine runs.
   const F = eng.f64;
   const b = blk >>> 3;
@@ -280,4 +281,21 @@ class OutputBuffer {
     F[(this.blk >>> 3) + this.capSlot] = cap;
     return 0;
   }
+}
+
+/**
+ * For a problem on a compiled model: copies its tape and register file (parameters filled in)
+ * into the solve's memory and points the block at them, so the engine evaluates f itself.
+ */
+export function attachModel(eng: Engine, blk: number, prob: ODEProblem<unknown>): void {
+  const model = prob.model;
+  if (!model) return;
+  const { code, regs, paramBase } = model.tape;
+  const pCode = eng.alloc(4 * code.length);
+  const pRegs = eng.alloc(8 * regs.length);
+  eng.i32.set(code, pCode >>> 2);
+  eng.f64.set(regs, pRegs >>> 3);
+  eng.f64.set(prob.paramVector!, (pRegs >>> 3) + paramBase);
+  eng.f64[(blk >>> 3) + L.B_TAPE] = pCode;
+  eng.f64[(blk >>> 3) + L.B_REGS] = pRegs;
 }

@@ -1,0 +1,55 @@
+// Tape bytecode, shared by the compiler (src/model/tape.ts) and the interpreter
+// (assembly/tape/primal.ts). Plain integer constants: valid AssemblyScript and TypeScript.
+//
+// An instruction is INSTR_WIDTH i32s: [op, dst, a, b, c] over a file of f64 registers.
+// Register 0 holds t, registers 1..n the state, then the parameters, then constants, then
+// temporaries; the header says where each group starts.
+
+export const INSTR_WIDTH = 5;
+
+// Tape header (i32 slots at the start of the tape).
+export const TH_NINSTR = 0;
+export const TH_NREGS = 1;
+export const TH_NSTATES = 2;
+export const TH_OUT = 3; // offset (in i32s from the tape start) of the n output registers
+export const TH_CODE = 4; // offset of the first instruction
+export const TH_SIZE = 8;
+
+// Binary arithmetic.
+export const OP_ADD = 1;
+export const OP_SUB = 2;
+export const OP_MUL = 3;
+export const OP_DIV = 4;
+export const OP_POW = 5;
+export const OP_MIN = 6;
+export const OP_MAX = 7;
+export const OP_LT = 8;
+export const OP_LE = 9;
+export const OP_GT = 10;
+export const OP_GE = 11;
+export const OP_EQ = 12;
+export const OP_NE = 13;
+// Unary.
+export const OP_NEG = 20;
+export const OP_EXP = 21;
+export const OP_LOG = 22;
+export const OP_LOG1P = 23;
+export const OP_EXPM1 = 24;
+export const OP_SQRT = 25;
+export const OP_ABS = 26;
+export const OP_SIN = 27;
+export const OP_COS = 28;
+export const OP_TAN = 29;
+export const OP_ASIN = 30;
+export const OP_ACOS = 31;
+export const OP_ATAN = 32;
+export const OP_SINH = 33;
+export const OP_COSH = 34;
+export const OP_TANH = 35;
+export const OP_SIGN = 36;
+export const OP_SIGMOID = 37;
+export const OP_SOFTPLUS = 38;
+export const OP_RELU = 39;
+export const OP_COPY = 40;
+// Ternary.
+export const OP_IFELSE = 50; // dst = a != 0 ? b : c

@@ -1,0 +1,115 @@
+/**
+ * The model IR: a typed expression graph (scalars for now), hash-consed so that equal
+ * subexpressions are one node (common subexpression elimination for free). It is pure data:
+ * nothing here calls the engine. The `Graph` methods are also the builder API for programs
+ * that generate models.
+ *
+ * Simplification never changes floating-point results: only operations on two constants
+ * are folded, and only those JavaScript computes exactly as the engine does (+ − × ÷ and
+ * negation, all correctly rounded in IEEE 754). Nothing is reassociated.
+ */
+
+/** Operations with two operands. */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'min' | 'max' | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne';
+/** Operations with one operand. */
+export type UnaryOp =
+  | 'neg' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'abs' | 'sin' | 'cos' | 'tan' | 'asin' | 'acos'
+  | 'atan' | 'sinh' | 'cosh' | 'tanh' | 'sign' | 'sigmoid' | 'softplus' | 'relu';
+
+export type Node =
+  | { readonly kind: 'const'; readonly id: number; readonly value: number }
+  | { readonly kind: 'time'; readonly id: number }
+  | { readonly kind: 'state'; readonly id: number; readonly index: number }
+  | { readonly kind: 'param'; readonly id: number; readonly index: number }
+  | { readonly kind: 'unary'; readonly id: number; readonly op: UnaryOp; readonly a: Node }
+  | { readonly kind: 'binary'; readonly id: number; readonly op: BinaryOp; readonly a: Node; readonly b: Node }
+  | { readonly kind: 'ifelse'; readonly id: number; readonly cond: Node; readonly a: Node; readonly b: Node };
+
+export const UNARY_OPS: readonly UnaryOp[] = [
+  'neg', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'abs', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan',
+  'sinh', 'cosh', 'tanh', 'sign', 'sigmoid', 'softplus', 'relu',
+];
+export const BINARY_OPS: readonly BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'min', 'max', 'lt', 'le', 'gt', 'ge', 'eq', 'ne'];
+
+/** Folds the operations whose JavaScript result is bit-for-bit the engine's. */
+function foldBinary(op: BinaryOp, x: number, y: number): number | undefined {
+  switch (op) {
+    case 'add': return x + y;
+    case 'sub': return x - y;
+    case 'mul': return x * y;
+    case 'div': return x / y;
+    default: return undefined;
+  }
+}
+
+export class Graph {
+  private readonly nodes = new Map<string, Node>();
+  private nextId = 0;
+
+  private intern(key: string, make: (id: number) => Node): Node {
+    let n = this.nodes.get(key);
+    if (!n) {
+      n = make(this.nextId++);
+      this.nodes.set(key, n);
+    }
+    return n;
+  }
+
+  /** A numeric constant (−0 and NaN are kept distinct from 0 and each other by their bits). */
+  constant(value: number): Node {
+    const key = Object.is(value, -0) ? 'c:-0' : `c:${value}`;
+    return this.intern(key, (id) => ({ kind: 'const', id, value }));
+  }
+
+  time(): Node {
+    return this.intern('t', (id) => ({ kind: 'time', id }));
+  }
+
+  state(index: number): Node {
+    return this.intern(`u:${index}`, (id) => ({ kind: 'state', id, index }));
+  }
+
+  param(index: number): Node {
+    return this.intern(`p:${index}`, (id) => ({ kind: 'param', id, index }));
+  }
+
+  unary(op: UnaryOp, a: Node): Node {
+    if (op === 'neg' && a.kind === 'const') return this.constant(-a.value);
+    return this.intern(`${op}(${a.id})`, (id) => ({ kind: 'unary', id, op, a }));
+  }
+
+  binary(op: BinaryOp, a: Node, b: Node): Node {
+    if (a.kind === 'const' && b.kind === 'const') {
+      const v = foldBinary(op, a.value, b.value);
+      if (v !== undefined) return this.constant(v);
+    }
+    return this.intern(`${op}(${a.id},${b.id})`, (id) => ({ kind: 'binary', id, op, a, b }));
+  }
+
+  ifelse(cond: Node, a: Node, b: Node): Node {
+    return this.intern(`ifelse(${cond.id},${a.id},${b.id})`, (id) => ({ kind: 'ifelse', id, cond, a, b }));
+  }
+
+  add(a: Node, b: Node): Node { return this.binary('add', a, b); }
+  sub(a: Node, b: Node): Node { return this.binary('sub', a, b); }
+  mul(a: Node, b: Node): Node { return this.binary('mul', a, b); }
+  div(a: Node, b: Node): Node { return this.binary('div', a, b); }
+  pow(a: Node, b: Node): Node { return this.binary('pow', a, b); }
+  neg(a: Node): Node { return this.unary('neg', a); }
+}
+
+/** Every node reachable from `roots`, each once, operands before the nodes that use them. */
+export function topoOrder(roots: readonly Node[]): Node[] {
+  const seen = new Set<number>();
+  const out: Node[] = [];
+  const visit = (n: Node): void => {
+    if (seen.has(n.id)) return;
+    seen.add(n.id);
+    if (n.kind === 'unary') visit(n.a);
+    else if (n.kind === 'binary') { visit(n.a); visit(n.b); }
+    else if (n.kind === 'ifelse') { visit(n.cond); visit(n.a); visit(n.b); }
+    out.push(n);
+  };
+  for (const r of roots) visit(r);
+  return out;
+}

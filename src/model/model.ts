@@ -1,0 +1,96 @@
+/**
+ * Compiled models: `ode` turns model source into the IR and a tape the engine runs, so a
+ * solve with a model never calls out of WebAssembly.
+ *
+ * ```ts
+ * const lv = ode`
+ *   dx = α*x - β*x*y
+ *   dy = -δ*y + γ*x*y
+ * `;
+ * lv.states; // ['x', 'y']
+ * lv.params; // ['α', 'β', 'δ', 'γ'] (first appearance, or as declared)
+ * solve(new ODEProblem(lv, [1, 1], [0, 10], [1.5, 1, 3, 1]), Tsit5());
+ * ```
+ */
+import { parseModel } from './parser.js';
+import { compileTape, type Tape } from './tape.js';
+import type { Graph, Node } from './ir.js';
+
+export interface OdeOptions {
+  /** Parameter names in the order the problem's `p` gives them; others are then errors. */
+  params?: readonly string[];
+}
+
+export class Model {
+  /** State names, in the order of the d-prefixed equations. */
+  readonly states: readonly string[];
+  /** Parameter names, in the order `p` must give them. */
+  readonly params: readonly string[];
+  /** The model source. */
+  readonly source: string;
+  /** The IR: du[i] = outputs[i]. */
+  readonly graph: Graph;
+  readonly outputs: readonly Node[];
+  /** The bytecode the engine interprets. */
+  readonly tape: Tape;
+
+  constructor(source: string, options: OdeOptions = {}) {
+    const parsed = parseModel(source, options.params);
+    this.source = source;
+    this.states = parsed.states;
+    this.params = parsed.params;
+    this.graph = parsed.graph;
+    this.outputs = parsed.outputs;
+    this.tape = compileTape(parsed.outputs, parsed.states.length, parsed.params.length);
+  }
+
+  /**
+   * Parameters as the engine wants them: an array in `params` order, or an object by name.
+   * Every value must be a finite number.
+   */
+  paramVector(p: unknown): Float64Array {
+    const np = this.params.length;
+    const out = new Float64Array(np);
+    if (np === 0 && (p === undefined || p === null)) return out;
+    if (p !== null && typeof p === 'object' && !Array.isArray(p) && !ArrayBuffer.isView(p)) {
+      const obj = p as Record<string, unknown>;
+      const extra = Object.keys(obj).find((k) => !this.params.includes(k));
+      if (extra) throw new RangeError(`ODEProblem: '${extra}' is not a parameter of the model (parameters: ${this.params.join(', ')})`);
+      this.params.forEach((name, i) => { out[i] = finite(obj[name], `p.${name}`); });
+      return out;
+    }
+    const arr = p as ArrayLike<unknown> | undefined;
+    if (!arr || typeof arr.length !== 'number') throw new TypeError(`ODEProblem: the model has parameters ${this.params.join(', ')}: pass p as an array or an object by name`);
+    if (arr.length !== np) throw new RangeError(`ODEProblem: p has ${arr.length} values but the model has ${np} parameters (${this.params.join(', ')})`);
+    for (let i = 0; i < np; i++) out[i] = finite(arr[i], `p[${i}] (${this.params[i]})`);
+    return out;
+  }
+}
+
+function finite(v: unknown, what: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`ODEProblem: ${what} is ${String(v)}: parameters must be finite numbers`);
+  return v;
+}
+
+type Tag = (strings: TemplateStringsArray, ...values: unknown[]) => Model;
+
+function fromTemplate(strings: TemplateStringsArray, values: unknown[], options: OdeOptions): Model {
+  let src = strings.raw[0];
+  values.forEach((v, i) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`ode: only finite numbers can be interpolated into a model, got ${String(v)}`);
+    src += String(v) + strings.raw[i + 1];
+  });
+  return new Model(src, options);
+}
+
+/**
+ * The model language as a template tag: ``ode`dx = -k*x` `` or, with options,
+ * ``ode({ params: ['k'] })`dx = -k*x` ``. Interpolated values must be numbers.
+ */
+export function ode(strings: TemplateStringsArray, ...values: unknown[]): Model;
+export function ode(options: OdeOptions): Tag;
+export function ode(first: TemplateStringsArray | OdeOptions, ...values: unknown[]): Model | Tag {
+  if (Array.isArray(first) && 'raw' in first) return fromTemplate(first as TemplateStringsArray, values, {});
+  const options = first as OdeOptions;
+  return (strings: TemplateStringsArray, ...vals: unknown[]) => fromTemplate(strings, vals, options);
+}

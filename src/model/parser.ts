@@ -1,0 +1,206 @@
+/**
+ * Parser of the `ode` model language (ParameterizedFunctions' `@ode_def` in Julia):
+ *
+ *   dx = α*x - β*x*y      # a state x, from the d-prefixed left side
+ *   r  = x*y              # an intermediate (shared subexpression)
+ *   dy = -δ*y + γ*r
+ *
+ * Lines (or `;`) separate equations. Precedence, low to high: comparisons, + −, × ÷, unary
+ * minus, ^ (right-associative, so -x^2 = -(x^2) and 2^-1 works). `t` is time; `pi`/`π` and
+ * `e` are constants. Any other free name is a parameter.
+ */
+import { tokenize, type Token } from './lexer.js';
+import { ModelSyntaxError } from './errors.js';
+import { Graph, type Node, type UnaryOp, type BinaryOp } from './ir.js';
+
+const UNARY_FUNCS: Record<string, UnaryOp> = {
+  exp: 'exp', log: 'log', log1p: 'log1p', expm1: 'expm1', sqrt: 'sqrt', abs: 'abs', sin: 'sin', cos: 'cos',
+  tan: 'tan', asin: 'asin', acos: 'acos', atan: 'atan', sinh: 'sinh', cosh: 'cosh', tanh: 'tanh',
+  sign: 'sign', sigmoid: 'sigmoid', softplus: 'softplus', relu: 'relu',
+};
+const BINARY_FUNCS: Record<string, BinaryOp> = { pow: 'pow', min: 'min', max: 'max' };
+const COMPARISONS: Record<string, BinaryOp> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
+const CONSTANTS: Record<string, number> = { pi: 3.141592653589793, π: 3.141592653589793, e: 2.718281828459045 };
+
+export interface ParsedModel {
+  graph: Graph;
+  states: string[];
+  params: string[];
+  /** du[i] as an IR node, in state order. */
+  outputs: Node[];
+}
+
+interface Line {
+  lhs: Token;
+  /** Tokens of the right side. */
+  rhs: Token[];
+}
+
+/** Splits the token stream into `name = expression` lines. */
+function splitLines(src: string, tokens: Token[]): Line[] {
+  const lines: Line[] = [];
+  let i = 0;
+  while (tokens[i].kind !== 'eof') {
+    if (tokens[i].kind === 'newline') { i++; continue; }
+    const lhs = tokens[i];
+    if (lhs.kind !== 'ident') throw new ModelSyntaxError(`expected an equation 'dx = …' or 'name = …', found '${lhs.text}'`, src, lhs.pos);
+    const eq = tokens[i + 1];
+    if (eq.kind !== 'op' || eq.text !== '=') throw new ModelSyntaxError(`expected '=' after '${lhs.text}'`, src, eq.pos);
+    i += 2;
+    const rhs: Token[] = [];
+    while (tokens[i].kind !== 'newline' && tokens[i].kind !== 'eof') rhs.push(tokens[i++]);
+    if (rhs.length === 0) throw new ModelSyntaxError(`'${lhs.text} =' has no right side`, src, eq.pos);
+    rhs.push({ kind: 'eof', text: '', pos: tokens[i].pos });
+    lines.push({ lhs, rhs });
+  }
+  return lines;
+}
+
+/** Parses model source into the IR. `declaredParams` fixes the parameter order (and set). */
+export function parseModel(src: string, declaredParams?: readonly string[]): ParsedModel {
+  const lines = splitLines(src, tokenize(src));
+  const graph = new Graph();
+  const states: string[] = [];
+  const stateTokens = new Map<string, Token>();
+  // States first: a right side may use a state whose equation comes later.
+  for (const { lhs } of lines) {
+    const name = lhs.text;
+    if (name.length > 1 && name.startsWith('d')) {
+      const s = name.slice(1);
+      if (stateTokens.has(s)) throw new ModelSyntaxError(`duplicate state '${s}': d${s} is defined twice`, src, lhs.pos);
+      if (s === 't' || s in CONSTANTS) throw new ModelSyntaxError(`'${s}' is reserved and cannot be a state`, src, lhs.pos);
+      stateTokens.set(s, lhs);
+      states.push(s);
+    }
+  }
+  if (states.length === 0) throw new ModelSyntaxError("the model has no equation 'dx = …'", src, 0);
+
+  const params: string[] = declaredParams ? [...declaredParams] : [];
+  if (declaredParams) {
+    const dup = params.find((p, i) => params.indexOf(p) !== i);
+    if (dup) throw new Error(`ode: parameter '${dup}' is declared twice`);
+    const clash = params.find((p) => stateTokens.has(p));
+    if (clash) throw new Error(`ode: '${clash}' is declared as a parameter but is also a state`);
+  }
+  const locals = new Map<string, Node>();
+  const isStateLine = (l: Line) => l.lhs.text.length > 1 && l.lhs.text.startsWith('d');
+  // Intermediates not defined yet: using one of these is an error, not a new parameter.
+  const laterLocals = new Set(lines.filter((l) => !isStateLine(l)).map((l) => l.lhs.text));
+  const outputs: (Node | undefined)[] = new Array(states.length);
+
+  for (const line of lines) {
+    let k = 0;
+    const toks = line.rhs;
+    const peek = () => toks[k];
+    const next = () => toks[k++];
+    const isOp = (text: string) => peek().kind === 'op' && peek().text === text;
+    const expect = (text: string) => {
+      if (!isOp(text)) throw new ModelSyntaxError(`expected '${text}'${peek().kind === 'eof' ? ' before the end of the line' : `, found '${peek().text}'`}`, src, peek().pos);
+      next();
+    };
+
+    const symbol = (tok: Token): Node => {
+      const name = tok.text;
+      if (name === 't') return graph.time();
+      const si = states.indexOf(name);
+      if (si >= 0) return graph.state(si);
+      const local = locals.get(name);
+      if (local) return local;
+      if (laterLocals.has(name)) throw new ModelSyntaxError(`'${name}' is used before its definition`, src, tok.pos);
+      if (name in CONSTANTS) return graph.constant(CONSTANTS[name]);
+      let pi = params.indexOf(name);
+      if (pi < 0) {
+        if (declaredParams) throw new ModelSyntaxError(`undefined symbol '${name}' (not a state, an intermediate or a declared parameter)`, src, tok.pos);
+        pi = params.push(name) - 1;
+      }
+      return graph.param(pi);
+    };
+
+    const call = (fn: Token): Node => {
+      next(); // '('
+      const args: Node[] = [];
+      if (!isOp(')')) {
+        args.push(comparison());
+        while (isOp(',')) { next(); args.push(comparison()); }
+      }
+      expect(')');
+      const arity = (n: number) => {
+        if (args.length !== n) throw new ModelSyntaxError(`${fn.text} takes ${n} argument${n > 1 ? 's' : ''}, got ${args.length}`, src, fn.pos);
+      };
+      if (fn.text in UNARY_FUNCS) { arity(1); return graph.unary(UNARY_FUNCS[fn.text], args[0]); }
+      if (fn.text in BINARY_FUNCS) { arity(2); return graph.binary(BINARY_FUNCS[fn.text], args[0], args[1]); }
+      if (fn.text === 'ifelse') { arity(3); return graph.ifelse(args[0], args[1], args[2]); }
+      throw new ModelSyntaxError(`unknown function '${fn.text}'`, src, fn.pos);
+    };
+
+    const primary = (): Node => {
+      const tok = peek();
+      if (tok.kind === 'number') { next(); return graph.constant(Number(tok.text)); }
+      if (tok.kind === 'ident') {
+        next();
+        if (isOp('(')) { k--; const fn = next(); return call(fn); }
+        return symbol(tok);
+      }
+      if (isOp('(')) {
+        next();
+        const e = comparison();
+        expect(')');
+        return e;
+      }
+      if (tok.kind === 'eof') throw new ModelSyntaxError('the expression ends too early', src, tok.pos);
+      throw new ModelSyntaxError(`unexpected '${tok.text}'`, src, tok.pos);
+    };
+
+    const power = (): Node => {
+      const base = primary();
+      if (isOp('^')) { next(); return graph.binary('pow', base, unary()); }
+      return base;
+    };
+
+    const unary = (): Node => {
+      if (isOp('-')) { next(); return graph.unary('neg', unary()); }
+      if (isOp('+')) { next(); return unary(); }
+      return power();
+    };
+
+    const multiplicative = (): Node => {
+      let a = unary();
+      while (isOp('*') || isOp('/')) {
+        const op = next().text === '*' ? 'mul' : 'div';
+        a = graph.binary(op, a, unary());
+      }
+      return a;
+    };
+
+    const additive = (): Node => {
+      let a = multiplicative();
+      while (isOp('+') || isOp('-')) {
+        const op = next().text === '+' ? 'add' : 'sub';
+        a = graph.binary(op, a, multiplicative());
+      }
+      return a;
+    };
+
+    const comparison = (): Node => {
+      const a = additive();
+      const t = peek();
+      if (t.kind === 'op' && t.text in COMPARISONS) { next(); return graph.binary(COMPARISONS[t.text], a, additive()); }
+      return a;
+    };
+
+    const value = comparison();
+    if (peek().kind !== 'eof') throw new ModelSyntaxError(`unexpected '${peek().text}' after the expression`, src, peek().pos);
+
+    const name = line.lhs.text;
+    if (isStateLine(line)) {
+      outputs[states.indexOf(name.slice(1))] = value;
+    } else {
+      if (locals.has(name)) throw new ModelSyntaxError(`'${name}' is defined twice`, src, line.lhs.pos);
+      if (name === 't' || name in CONSTANTS || states.includes(name)) throw new ModelSyntaxError(`'${name}' cannot be redefined`, src, line.lhs.pos);
+      if (params.includes(name)) throw new ModelSyntaxError(`'${name}' is already a parameter`, src, line.lhs.pos);
+      locals.set(name, value);
+      laterLocals.delete(name);
+    }
+  }
+  return { graph, states, params, outputs: outputs as Node[] };
+}

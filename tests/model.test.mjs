@@ -1,0 +1,159 @@
+// The `ode` model language: parsing, errors with line and column, the tape against JavaScript.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { D, lotkaVolterra, lvParams, maxAbsDiff } from './helpers.mjs';
+
+const sameSolution = (a, b) => {
+  if (a.t.length !== b.t.length) return false;
+  for (let i = 0; i < a.t.length; i++) {
+    if (a.t[i] !== b.t[i]) return false;
+    for (let j = 0; j < a.u[i].length; j++) if (a.u[i][j] !== b.u[i][j]) return false;
+  }
+  return true;
+};
+
+test('the emoji Lotka–Volterra (Julia verbatim) solves bit for bit like the plain function', () => {
+  const m = D.ode`
+    d🐰 = α*🐰 - β*🐰*🦊
+    d🦊 = -δ*🦊 + γ*🐰*🦊
+  `;
+  assert.equal([...m.states], ['🐰', '🦊']);
+  assert.equal([...m.params], ['α', 'β', 'δ', 'γ']);
+  for (const alg of ['Tsit5', 'Vern9', 'DP8', 'BS3']) {
+    const a = D.solve(new D.ODEProblem(m, [1, 1], [0, 10], lvParams), alg, { abstol: 1e-8, reltol: 1e-8 });
+    const b = D.solve(new D.ODEProblem(lotkaVolterra, [1, 1], [0, 10], lvParams), alg, { abstol: 1e-8, reltol: 1e-8 });
+    assert.ok(sameSolution(a, b), alg);
+    assert.is(a.stats.nf, b.stats.nf);
+    assert.equal(Array.from(a.at(7.77)), Array.from(b.at(7.77)));
+  }
+});
+
+test('declared parameter order, and parameters by name', () => {
+  const m = D.ode({ params: ['γ', 'δ', 'β', 'α'] })`
+    dx = α*x - β*x*y
+    dy = -δ*y + γ*x*y
+  `;
+  assert.equal([...m.params], ['γ', 'δ', 'β', 'α']);
+  const byOrder = D.solve(new D.ODEProblem(m, [1, 1], [0, 10], [1, 3, 1, 1.5]), 'Tsit5');
+  const byName = D.solve(new D.ODEProblem(m, [1, 1], [0, 10], { α: 1.5, β: 1, δ: 3, γ: 1 }), 'Tsit5');
+  const plain = D.solve(new D.ODEProblem(lotkaVolterra, [1, 1], [0, 10], lvParams), 'Tsit5');
+  assert.ok(sameSolution(byOrder, plain));
+  assert.ok(sameSolution(byName, plain));
+});
+
+test('intermediates, t, constants, functions, comparisons and ifelse evaluate as JavaScript does', () => {
+  const m = D.ode`
+    # a forced, damped oscillator with a few of everything
+    r = x*x + v*v          ; s = sqrt(r)
+    dx = v
+    dv = -k*x - c*v + A*cos(w*t) + ifelse(x > 0, 0.5, -0.5)*0 + 0*tanh(s) + 0*max(x, v) + 0*abs(x)^2
+  `;
+  assert.equal([...m.states], ['x', 'v']);
+  assert.equal([...m.params], ['k', 'c', 'A', 'w']);
+  const p = [2, 0.1, 0.7, 1.3];
+  const f = (du, u, q, t) => {
+    const r = u[0] * u[0] + u[1] * u[1];
+    const s = Math.sqrt(r);
+    du[0] = u[1];
+    du[1] = -q[0] * u[0] - q[1] * u[1] + q[2] * Math.cos(q[3] * t) + (u[0] > 0 ? 0.5 : -0.5) * 0 + 0 * Math.tanh(s) + 0 * Math.max(u[0], u[1]) + 0 * Math.abs(u[0]) ** 2;
+  };
+  const a = D.solve(new D.ODEProblem(m, [1, 0], [0, 20], p), 'Tsit5', { abstol: 1e-10, reltol: 1e-10, saveat: 1 });
+  const b = D.solve(new D.ODEProblem(f, [1, 0], [0, 20], p), 'Tsit5', { abstol: 1e-10, reltol: 1e-10, saveat: 1 });
+  // cos comes from the engine's math, not JavaScript's: equal to rounding, not necessarily in bits.
+  a.u.forEach((u, i) => assert.ok(maxAbsDiff(u, b.u[i]) < 1e-9, `t=${a.t[i]}`));
+});
+
+test('elementary functions match JavaScript Math to a few ulps', () => {
+  const fns = ['exp', 'log', 'log1p', 'expm1', 'sqrt', 'abs', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh'];
+  for (const fn of fns) {
+    // One step of Euler with dt = 1 from x = 0 gives x(1) = f(c): read f(c) back.
+    for (const c of [0.1, 0.37, 0.9]) {
+      const m = new D.Model(`dx = ${fn}(c) + 0*x`);
+      const sol = D.solve(new D.ODEProblem(m, [0], [0, 1], [c]), 'Euler', { dt: 1 });
+      const got = sol.u[1][0];
+      const want = Math[fn](c);
+      assert.ok(Math.abs(got - want) <= 4 * Number.EPSILON * Math.abs(want), `${fn}(${c}) = ${got}, Math gives ${want}`);
+    }
+  }
+  const special = { sigmoid: (x) => 1 / (1 + Math.exp(-x)), softplus: (x) => Math.log1p(Math.exp(x)), relu: (x) => Math.max(x, 0), sign: Math.sign };
+  for (const [fn, ref] of Object.entries(special)) {
+    for (const c of [-1.5, 0.25, 3]) {
+      const sol = D.solve(new D.ODEProblem(new D.Model(`dx = ${fn}(c)`), [0], [0, 1], [c]), 'Euler', { dt: 1 });
+      assert.ok(Math.abs(sol.u[1][0] - ref(c)) <= 1e-15 * Math.max(1, Math.abs(ref(c))), `${fn}(${c})`);
+    }
+  }
+  const sol = D.solve(new D.ODEProblem(new D.Model('dx = pow(a, 0.5) + min(a, 1) + a^2^0.5 - pi + e'), [0], [0, 1], [4]), 'Euler', { dt: 1 });
+  assert.ok(Math.abs(sol.u[1][0] - (2 + 1 + 4 ** (2 ** 0.5) - Math.PI + Math.E)) < 1e-12);
+});
+
+test('precedence: -x^2 is -(x^2), ^ is right-associative, unary minus after ^', () => {
+  const m = new D.Model('dx = -a^2 + 2^3^2 + 2^-1 - (1 - a)*3/4');
+  const sol = D.solve(new D.ODEProblem(m, [0], [0, 1], [3]), 'Euler', { dt: 1 });
+  assert.is(sol.u[1][0], -(3 ** 2) + 2 ** (3 ** 2) + 2 ** -1 - ((1 - 3) * 3) / 4);
+});
+
+test('equal subexpressions share one tape register; constants fold only exactly', () => {
+  const m = new D.Model('dx = (a*x + 1) * (a*x + 1) + 2*3');
+  // a*x, +1, the product and + 6: four operations, the repeated a*x + 1 computed once.
+  assert.is(m.tape.code[0], 4);
+});
+
+const syntaxError = (src, re, line, column) => {
+  try {
+    new D.Model(src);
+    assert.unreachable(`no error for ${JSON.stringify(src)}`);
+  } catch (e) {
+    assert.instance(e, D.ModelSyntaxError);
+    assert.match(e.message, re);
+    assert.is(e.line, line, `line of ${JSON.stringify(src)}`);
+    assert.is(e.column, column, `column of ${JSON.stringify(src)}`);
+    assert.match(e.message, /\n {2}.*\n {2} *\^/);
+  }
+};
+
+test('errors name the problem with line, column and a caret', () => {
+  syntaxError('dx = a*x +\ndy = 1', /ends too early/, 1, 11);
+  syntaxError('dx = sinn(x)', /unknown function 'sinn'/, 1, 6);
+  syntaxError('dx = 1\ndx = 2', /duplicate state 'x'/, 2, 1);
+  syntaxError('dx = (a*x', /expected '\)'/, 1, 10);
+  syntaxError('dx = a $ x', /unexpected character '\$'/, 1, 8);
+  syntaxError('dx = sin(x, y)', /sin takes 1 argument, got 2/, 1, 6);
+  syntaxError('dx = r\nr = 2', /'r' is used before its definition/, 1, 6);
+  syntaxError('x + 1', /expected '=' after 'x'/, 1, 3);
+  syntaxError('r = 2', /no equation/, 1, 1);
+  syntaxError('  d🐰 = α*🐰 $', /unexpected character/, 1, 12);
+  try {
+    D.ode({ params: ['a'] })`dx = a*x + b`;
+    assert.unreachable();
+  } catch (e) {
+    assert.match(e.message, /undefined symbol 'b'/);
+    assert.is(e.column, 12);
+  }
+});
+
+test('bad problems on a model: wrong sizes and parameters', () => {
+  const m = D.ode`dx = -k*x`;
+  assert.throws(() => new D.ODEProblem(m, [1, 2], [0, 1], [1]), /u0 has 2 values but the model has 1 states/);
+  assert.throws(() => new D.ODEProblem(m, [1], [0, 1], [1, 2]), /p has 2 values but the model has 1 parameters/);
+  assert.throws(() => new D.ODEProblem(m, [1], [0, 1], [NaN]), /p\[0\] \(k\) is NaN/);
+  assert.throws(() => new D.ODEProblem(m, [1], [0, 1], { q: 1 }), /'q' is not a parameter/);
+  assert.throws(() => D.ode`dx = ${'x'}`, /only finite numbers can be interpolated/);
+  const two = D.ode`dx = -${2}*x`;
+  const sol = D.solve(new D.ODEProblem(two, [1], [0, 1]), 'Tsit5', { abstol: 1e-10, reltol: 1e-10 });
+  assert.ok(Math.abs(sol.u[sol.u.length - 1][0] - Math.exp(-2)) < 1e-8);
+});
+
+test('a model solve makes no JavaScript call per step, works with events, and releases memory', () => {
+  const ball = D.ode`
+    dh = v
+    dv = -g
+  `;
+  const times = [];
+  const cb = new D.ContinuousCallback((u) => u[0], (i) => { times.push(i.t); i.u[1] = -0.9 * i.u[1]; }, { direction: 'down' });
+  const sol = D.solve(new D.ODEProblem(ball, [50, 0], [0, 10], [9.81]), 'Vern9', { callback: cb });
+  assert.is(sol.retcode, 'Success');
+  assert.ok(Math.abs(times[0] - Math.sqrt(100 / 9.81)) < 1e-9);
+  assert.is(D.memoryInUse(), 0);
+});
+
+test.run();
