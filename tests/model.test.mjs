@@ -156,4 +156,23 @@ test('a model solve makes no JavaScript call per step, works with events, and re
   assert.is(D.memoryInUse(), 0);
 });
 
+test('the builder API makes the same model as the source', () => {
+  const g = new D.Graph();
+  const [x, y] = [g.state(0), g.state(1)];
+  const [a, b, d, c] = [0, 1, 2, 3].map((i) => g.param(i));
+  const built = D.Model.fromGraph(g, {
+    states: ['x', 'y'],
+    params: ['α', 'β', 'δ', 'γ'],
+    outputs: [g.sub(g.mul(a, x), g.mul(g.mul(b, x), y)), g.add(g.mul(g.neg(d), y), g.mul(g.mul(c, x), y))],
+  });
+  const parsed = D.ode`
+    dx = α*x - β*x*y
+    dy = -δ*y + γ*x*y
+  `;
+  const s1 = D.solve(new D.ODEProblem(built, [1, 1], [0, 10], lvParams), 'Tsit5');
+  const s2 = D.solve(new D.ODEProblem(parsed, [1, 1], [0, 10], lvParams), 'Tsit5');
+  assert.ok(sameSolution(s1, s2));
+  assert.throws(() => D.Model.fromGraph(g, { states: ['x'], params: [], outputs: [] }), /0 outputs for 1 states/);
+});
+
 test.run();

@@ -45,6 +45,30 @@ export class Model {
   }
 
   /**
+   * A model built by a program on the IR (the builder API): `outputs[i]` is du/dt of
+   * `states[i]`, using `graph.state(i)`, `graph.param(j)`, `graph.time()` and the graph's
+   * operations.
+   *
+   * ```ts
+   * const g = new Graph();
+   * const decay = Model.fromGraph(g, { states: ['x'], params: ['k'], outputs: [g.neg(g.mul(g.param(0), g.state(0)))] });
+   * ```
+   */
+  static fromGraph(graph: Graph, spec: { states: readonly string[]; params: readonly string[]; outputs: readonly Node[] }): Model {
+    if (spec.outputs.length !== spec.states.length) {
+      throw new RangeError(`Model.fromGraph: ${spec.outputs.length} outputs for ${spec.states.length} states`);
+    }
+    const m = Object.create(Model.prototype) as { -readonly [K in keyof Model]: Model[K] };
+    m.source = '';
+    m.states = [...spec.states];
+    m.params = [...spec.params];
+    m.graph = graph;
+    m.outputs = [...spec.outputs];
+    m.tape = compileTape(spec.outputs, spec.states.length, spec.params.length);
+    return m as Model;
+  }
+
+  /**
    * Parameters as the engine wants them: an array in `params` order, or an object by name.
    * Every value must be a finite number.
    */
