@@ -3,6 +3,13 @@
 
 export { erkSolve, erkInterpolate } from './solvers/erk';
 
+import { tapePrimal } from './tape/primal';
+
+/** Evaluates a compiled model's tape once: out = outputs(t, u) with the registers' parameters. */
+export function tapeEvaluate(tape: usize, regs: usize, t: f64, u: usize, out: usize): void {
+  tapePrimal(tape, regs, t, u, out);
+}
+
 /** First free byte after the engine's static data: TypeScript's allocator starts here. */
 export function heapBase(): usize {
   return __heap_base;

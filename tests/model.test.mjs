@@ -175,4 +175,64 @@ test('the builder API makes the same model as the source', () => {
   assert.throws(() => D.Model.fromGraph(g, { states: ['x'], params: [], outputs: [] }), /0 outputs for 1 states/);
 });
 
+/** Central differences of model.evaluate in u (or p), row-major like model.jacobian. */
+function fdJacobian(m, u, p, t, wrt) {
+  const n = m.states.length;
+  const x0 = Float64Array.from(wrt === 'u' ? u : p);
+  const cols = x0.length;
+  const J = new Float64Array(n * cols);
+  for (let j = 0; j < cols; j++) {
+    const h = 1e-6 * Math.max(1, Math.abs(x0[j]));
+    const xp = x0.slice(); xp[j] += h;
+    const xm = x0.slice(); xm[j] -= h;
+    const fp = wrt === 'u' ? m.evaluate(xp, p, t) : m.evaluate(u, xp, t);
+    const fm = wrt === 'u' ? m.evaluate(xm, p, t) : m.evaluate(u, xm, t);
+    for (let i = 0; i < n; i++) J[i * cols + j] = (fp[i] - fm[i]) / (2 * h);
+  }
+  return J;
+}
+
+function assertClose(a, b, rel, what) {
+  assert.is(a.length, b.length, what);
+  for (let i = 0; i < a.length; i++) {
+    const scale = Math.max(1, Math.abs(a[i]), Math.abs(b[i]));
+    assert.ok(Math.abs(a[i] - b[i]) <= rel * scale, `${what}[${i}]: ${a[i]} vs ${b[i]}`);
+  }
+}
+
+test('symbolic Jacobians ∂f/∂u and ∂f/∂p match central finite differences', () => {
+  const models = [
+    D.ode`
+      dx = α*x - β*x*y
+      dy = -δ*y + γ*x*y
+    `,
+    D.ode`
+      r = sqrt(x*x + y*y)
+      dx = exp(-a*x)*sin(y) + log(1 + x*x)/b + tanh(r) - pow(y*y + 1, c)
+      dy = atan(x*y) + cosh(a*x)/(2 + sinh(y)) + sigmoid(x - y) + softplus(y) + x^3 - y^c
+      dz = asin(z/4) + acos(z/5) + log1p(abs(x)) + expm1(-z) + max(x, y)*min(z, a) + tan(z/3) + relu(x - 0.2)*z + ifelse(y > 0, x*z, z)
+    `,
+  ];
+  const points = [[0.3, 0.7, 0.5], [-0.4, 1.1, -0.9], [1.2, 0.6, 1.7]]; // y > 0: y^c is real
+  for (const m of models) {
+    const n = m.states.length;
+    const p = m.params.map((_, j) => 0.8 + 0.3 * j);
+    for (const pt of points) {
+      const u = pt.slice(0, n);
+      assertClose(m.jacobian(u, p, 0.5), fdJacobian(m, u, p, 0.5, 'u'), 1e-6, 'du');
+      assertClose(m.paramJacobian(u, p, 0.5), fdJacobian(m, u, p, 0.5, 'p'), 1e-6, 'dp');
+    }
+  }
+});
+
+test('Jacobian sparsity follows the structure of the model', () => {
+  const m = D.ode`
+    da = -k*a
+    db = k*a - j*b
+    dc = j*b
+  `;
+  assert.equal(m.jacobianSparsity(), [true, false, false, true, true, false, false, true, false]);
+  assert.equal(Array.from(m.jacobian([1, 2, 3], [0.5, 0.25])), [-0.5, 0, 0, 0.5, -0.25, 0, 0, 0.25, 0]);
+});
+
 test.run();

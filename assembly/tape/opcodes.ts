@@ -11,8 +11,9 @@ export const INSTR_WIDTH = 5;
 export const TH_NINSTR = 0;
 export const TH_NREGS = 1;
 export const TH_NSTATES = 2;
-export const TH_OUT = 3; // offset (in i32s from the tape start) of the n output registers
+export const TH_OUT = 3; // offset (in i32s from the tape start) of the output registers
 export const TH_CODE = 4; // offset of the first instruction
+export const TH_NOUT = 5; // number of outputs (n for f; n·n for a Jacobian, …)
 export const TH_SIZE = 8;
 
 // Binary arithmetic.

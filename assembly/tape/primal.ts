@@ -3,7 +3,7 @@
 // math, so the bits are the same in every runtime.
 
 import {
-  INSTR_WIDTH, TH_NINSTR, TH_NSTATES, TH_OUT, TH_CODE,
+  INSTR_WIDTH, TH_NINSTR, TH_NSTATES, TH_OUT, TH_CODE, TH_NOUT,
   OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_POW, OP_MIN, OP_MAX, OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE,
   OP_NEG, OP_EXP, OP_LOG, OP_LOG1P, OP_EXPM1, OP_SQRT, OP_ABS, OP_SIN, OP_COS, OP_TAN, OP_ASIN,
   OP_ACOS, OP_ATAN, OP_SINH, OP_COSH, OP_TANH, OP_SIGN, OP_SIGMOID, OP_SOFTPLUS, OP_RELU, OP_COPY,
@@ -21,7 +21,7 @@ import {
   return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
 }
 
-/** Evaluates the tape: t and u go into their registers, the outputs into du. */
+/** Evaluates the tape: t and u go into their registers, the outputs into du (nout values). */
 export function tapePrimal(tape: usize, regs: usize, t: f64, u: usize, du: usize): void {
   const n = load<i32>(tape + (<usize>TH_NSTATES << 2));
   store<f64>(regs, t);
@@ -75,7 +75,8 @@ export function tapePrimal(tape: usize, regs: usize, t: f64, u: usize, du: usize
     store<f64>(dst, r);
   }
   const out = tape + (<usize>load<i32>(tape + (<usize>TH_OUT << 2)) << 2);
-  for (let i = 0; i < n; i++) {
+  const nout = load<i32>(tape + (<usize>TH_NOUT << 2));
+  for (let i = 0; i < nout; i++) {
     store<f64>(du + (<usize>i << 3), reg(regs, load<i32>(out + (<usize>i << 2))));
   }
 }

@@ -15,6 +15,8 @@
 import { parseModel } from './parser.js';
 import { compileTape, type Tape } from './tape.js';
 import type { Graph, Node } from './ir.js';
+import { jacobianNodes, sparsity } from './derivative.js';
+import { evaluateTape } from './evaluate.js';
 
 export interface OdeOptions {
   /** Parameter names in the order the problem's `p` gives them; others are then errors. */
@@ -66,6 +68,47 @@ export class Model {
     m.outputs = [...spec.outputs];
     m.tape = compileTape(spec.outputs, spec.states.length, spec.params.length);
     return m as Model;
+  }
+
+  private jacU: { nodes: Node[]; tape: Tape } | undefined;
+  private jacP: { nodes: Node[]; tape: Tape } | undefined;
+
+  /** ∂f/∂u as IR (row-major, entry i·n + j) with its tape, built on first use. */
+  private stateJacobian() {
+    if (!this.jacU) {
+      const nodes = jacobianNodes(this.graph, this.outputs, 'state', this.states.length);
+      this.jacU = { nodes, tape: compileTape(nodes, this.states.length, this.params.length) };
+    }
+    return this.jacU;
+  }
+
+  /** ∂f/∂p as IR (row-major, entry i·np + j) with its tape, built on first use. */
+  private paramJacobianIR() {
+    if (!this.jacP) {
+      const nodes = jacobianNodes(this.graph, this.outputs, 'param', this.params.length);
+      this.jacP = { nodes, tape: compileTape(nodes, this.states.length, this.params.length) };
+    }
+    return this.jacP;
+  }
+
+  /** f(u, p, t), evaluated by the engine. */
+  evaluate(u: ArrayLike<number>, p?: unknown, t = 0): Float64Array {
+    return evaluateTape(this.tape, this.paramVector(p), u, t);
+  }
+
+  /** The Jacobian ∂f/∂u at (u, p, t), row-major n×n, from the symbolic derivative. */
+  jacobian(u: ArrayLike<number>, p?: unknown, t = 0): Float64Array {
+    return evaluateTape(this.stateJacobian().tape, this.paramVector(p), u, t);
+  }
+
+  /** ∂f/∂p at (u, p, t), row-major n×np, from the symbolic derivative. */
+  paramJacobian(u: ArrayLike<number>, p?: unknown, t = 0): Float64Array {
+    return evaluateTape(this.paramJacobianIR().tape, this.paramVector(p), u, t);
+  }
+
+  /** Structural nonzeros of ∂f/∂u, row-major n×n. */
+  jacobianSparsity(): boolean[] {
+    return sparsity(this.stateJacobian().nodes);
   }
 
   /**

@@ -26,8 +26,11 @@ export interface Tape {
   paramBase: number;
   nstates: number;
   nparams: number;
+  /** Number of outputs. */
+  nout: number;
 }
 
+/** Compiles `outputs` as functions of (t, u, p); any number of outputs (f, a Jacobian, …). */
 export function compileTape(outputs: readonly Node[], nstates: number, nparams: number): Tape {
   const order = topoOrder(outputs);
   const regOf = new Map<number, number>();
@@ -46,13 +49,14 @@ export function compileTape(outputs: readonly Node[], nstates: number, nparams: 
   const nregs = tempBase + ops.length;
 
   const outAt = O.TH_SIZE;
-  const codeAt = outAt + nstates;
+  const codeAt = outAt + outputs.length;
   const code = new Int32Array(codeAt + ops.length * O.INSTR_WIDTH);
   code[O.TH_NINSTR] = ops.length;
   code[O.TH_NREGS] = nregs;
   code[O.TH_NSTATES] = nstates;
   code[O.TH_OUT] = outAt;
   code[O.TH_CODE] = codeAt;
+  code[O.TH_NOUT] = outputs.length;
   outputs.forEach((n, i) => { code[outAt + i] = regOf.get(n.id)!; });
   ops.forEach((n, i) => {
     const at = codeAt + i * O.INSTR_WIDTH;
@@ -73,5 +77,5 @@ export function compileTape(outputs: readonly Node[], nstates: number, nparams: 
   });
   const regs = new Float64Array(nregs);
   regs.set(constants, constBase);
-  return { code, regs, paramBase, nstates, nparams };
+  return { code, regs, paramBase, nstates, nparams, nout: outputs.length };
 }

@@ -14,6 +14,7 @@ interface EngineExports {
   heapBase(): number;
   erkSolve(blk: number): number;
   erkInterpolate(blk: number, t: number, out: number): number;
+  tapeEvaluate(tape: number, regs: number, t: number, u: number, out: number): void;
 }
 
 /**
