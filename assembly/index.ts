@@ -4,6 +4,7 @@
 export { erkSolve, erkInterpolate } from './solvers/erk';
 
 import { tapePrimal } from './tape/primal';
+export { tapeDual } from './tape/dual';
 
 /** Evaluates a compiled model's tape once: out = outputs(t, u) with the registers' parameters. */
 export function tapeEvaluate(tape: usize, regs: usize, t: f64, u: usize, out: usize): void {

@@ -24,7 +24,7 @@ export { ContinuousCallback, DiscreteCallback, CallbackSet } from './solve/callb
 export type { Callback, Integrator, Condition, Affect, ContinuousCallbackOptions } from './solve/callbacks.js';
 export { memoryInUse } from './runtime/introspect.js';
 export { ode, Model } from './model/model.js';
-export type { OdeOptions } from './model/model.js';
+export type { OdeOptions, JacobianMethod } from './model/model.js';
 export { ModelSyntaxError } from './model/errors.js';
 export { Graph } from './model/ir.js';
 export type { Node as ModelNode, UnaryOp, BinaryOp } from './model/ir.js';

@@ -235,4 +235,23 @@ test('Jacobian sparsity follows the structure of the model', () => {
   assert.equal(Array.from(m.jacobian([1, 2, 3], [0.5, 0.25])), [-0.5, 0, 0, 0.5, -0.25, 0, 0, 0.25, 0]);
 });
 
+test('forward-mode AD (dual numbers on the tape) agrees with the symbolic Jacobians', () => {
+  const m = D.ode`
+    r = sqrt(x*x + y*y)
+    dx = exp(-a*x)*sin(y) + log(1 + x*x)/b + tanh(r) - pow(y*y + 1, c) + sigmoid(x)*softplus(y)
+    dy = atan(x*y) + cosh(a*x)/(2 + sinh(y)) + x^3 - y^c + ifelse(x < y, x*y, y) + max(x, y)*min(x, a)
+  `;
+  const p = [0.7, 1.9, 1.3];
+  for (const u of [[0.3, 0.8], [-1.1, 0.45], [2.2, 1.7]]) {
+    assertClose(m.jacobian(u, p, 0, 'forward'), m.jacobian(u, p), 1e-12, 'J forward vs symbolic');
+    assertClose(m.paramJacobian(u, p, 0, 'forward'), m.paramJacobian(u, p), 1e-12, 'Jp forward vs symbolic');
+    const v = [0.6, -1.4];
+    const J = m.jacobian(u, p);
+    const Jv = [J[0] * v[0] + J[1] * v[1], J[2] * v[0] + J[3] * v[1]];
+    assertClose(m.jvp(u, p, 0, v), Jv, 1e-12, 'jvp');
+  }
+  assert.throws(() => m.jacobian([0, 1], p, 0, 'backward'), /unknown Jacobian method 'backward'/);
+  assert.throws(() => m.jvp([0, 1], p, 0, [1]), /v has 1 values but the model has 2 states/);
+});
+
 test.run();

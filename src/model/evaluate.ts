@@ -22,3 +22,42 @@ export function evaluateTape(tape: Tape, params: Float64Array, u: ArrayLike<numb
     eng.release(mark);
   }
 }
+
+/**
+ * One forward-mode (dual-number) sweep: f(t, u) and its tangents along the k directions in
+ * V (n×k, row-major) for the state and W (np×k) for the parameters (absent: 0).
+ * Returns f and T (nout×k, row-major): T = (∂f/∂u)·V + (∂f/∂p)·W.
+ */
+export function dualTape(
+  tape: Tape, params: Float64Array, u: ArrayLike<number>, t: number,
+  k: number, V: ArrayLike<number>, W?: ArrayLike<number>,
+): { f: Float64Array; T: Float64Array } {
+  if (u.length !== tape.nstates) throw new RangeError(`Model: u has ${u.length} values but the model has ${tape.nstates} states`);
+  if (V.length !== tape.nstates * k) throw new RangeError(`Model: the directions have ${V.length} values, expected ${tape.nstates}·${k}`);
+  if (W && W.length !== tape.nparams * k) throw new RangeError(`Model: the parameter directions have ${W.length} values, expected ${tape.nparams}·${k}`);
+  const eng = getEngine();
+  const mark = eng.mark();
+  try {
+    const pCode = eng.alloc(4 * tape.code.length);
+    const pRegs = eng.alloc(8 * tape.regs.length);
+    const pTang = eng.alloc(8 * tape.regs.length * k);
+    const pU = eng.alloc(8 * Math.max(1, tape.nstates));
+    const pV = eng.alloc(8 * Math.max(1, V.length));
+    const pW = W ? eng.alloc(8 * Math.max(1, W.length)) : 0;
+    const pOut = eng.alloc(8 * Math.max(1, tape.nout));
+    const pOutT = eng.alloc(8 * Math.max(1, tape.nout * k));
+    eng.i32.set(tape.code, pCode >>> 2);
+    eng.f64.set(tape.regs, pRegs >>> 3);
+    eng.f64.set(params, (pRegs >>> 3) + tape.paramBase);
+    eng.f64.set(u, pU >>> 3);
+    eng.f64.set(V, pV >>> 3);
+    if (W) eng.f64.set(W, pW >>> 3);
+    eng.raw.tapeDual(pCode, pRegs, pTang, t, pU, pV, pW, tape.paramBase, tape.nparams, k, pOut, pOutT);
+    return {
+      f: eng.f64.slice(pOut >>> 3, (pOut >>> 3) + tape.nout),
+      T: eng.f64.slice(pOutT >>> 3, (pOutT >>> 3) + tape.nout * k),
+    };
+  } finally {
+    eng.release(mark);
+  }
+}

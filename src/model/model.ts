@@ -16,7 +16,20 @@ import { parseModel } from './parser.js';
 import { compileTape, type Tape } from './tape.js';
 import type { Graph, Node } from './ir.js';
 import { jacobianNodes, sparsity } from './derivative.js';
-import { evaluateTape } from './evaluate.js';
+import { evaluateTape, dualTape } from './evaluate.js';
+
+/** How a Jacobian is computed: symbolic derivatives of the IR, or forward-mode AD on the tape. */
+export type JacobianMethod = 'symbolic' | 'forward';
+
+function checkMethod(m: string): void {
+  if (m !== 'symbolic' && m !== 'forward') throw new Error(`Model: unknown Jacobian method '${m}' (known: symbolic, forward)`);
+}
+
+function identity(n: number): Float64Array {
+  const I = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) I[i * n + i] = 1;
+  return I;
+}
 
 export interface OdeOptions {
   /** Parameter names in the order the problem's `p` gives them; others are then errors. */
@@ -96,14 +109,30 @@ export class Model {
     return evaluateTape(this.tape, this.paramVector(p), u, t);
   }
 
-  /** The Jacobian ∂f/∂u at (u, p, t), row-major n×n, from the symbolic derivative. */
-  jacobian(u: ArrayLike<number>, p?: unknown, t = 0): Float64Array {
-    return evaluateTape(this.stateJacobian().tape, this.paramVector(p), u, t);
+  /**
+   * The Jacobian ∂f/∂u at (u, p, t), row-major n×n: from the symbolic derivative of the IR
+   * (default), or `'forward'`: one dual-number sweep of the tape with n tangent lanes.
+   */
+  jacobian(u: ArrayLike<number>, p?: unknown, t = 0, method: JacobianMethod = 'symbolic'): Float64Array {
+    const pv = this.paramVector(p);
+    if (method === 'forward') return dualTape(this.tape, pv, u, t, u.length, identity(u.length)).T;
+    checkMethod(method);
+    return evaluateTape(this.stateJacobian().tape, pv, u, t);
   }
 
-  /** ∂f/∂p at (u, p, t), row-major n×np, from the symbolic derivative. */
-  paramJacobian(u: ArrayLike<number>, p?: unknown, t = 0): Float64Array {
-    return evaluateTape(this.paramJacobianIR().tape, this.paramVector(p), u, t);
+  /** ∂f/∂p at (u, p, t), row-major n×np; `method` as for `jacobian`. */
+  paramJacobian(u: ArrayLike<number>, p?: unknown, t = 0, method: JacobianMethod = 'symbolic'): Float64Array {
+    const pv = this.paramVector(p);
+    const np = this.params.length;
+    if (method === 'forward') return dualTape(this.tape, pv, u, t, np, new Float64Array(u.length * np), identity(np)).T;
+    checkMethod(method);
+    return evaluateTape(this.paramJacobianIR().tape, pv, u, t);
+  }
+
+  /** The Jacobian–vector product (∂f/∂u)·v at (u, p, t), by forward-mode AD on the tape. */
+  jvp(u: ArrayLike<number>, p: unknown, t: number, v: ArrayLike<number>): Float64Array {
+    if (v.length !== this.states.length) throw new RangeError(`Model.jvp: v has ${v.length} values but the model has ${this.states.length} states`);
+    return dualTape(this.tape, this.paramVector(p), u, t, 1, v).T;
   }
 
   /** Structural nonzeros of ∂f/∂u, row-major n×n. */
