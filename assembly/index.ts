@@ -5,6 +5,7 @@ export { erkSolve, erkInterpolate } from './solvers/erk';
 
 import { tapePrimal } from './tape/primal';
 export { tapeDual } from './tape/dual';
+export { tapeReverse } from './tape/reverse';
 
 /** Evaluates a compiled model's tape once: out = outputs(t, u) with the registers' parameters. */
 export function tapeEvaluate(tape: usize, regs: usize, t: f64, u: usize, out: usize): void {

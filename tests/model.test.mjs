@@ -254,4 +254,28 @@ test('forward-mode AD (dual numbers on the tape) agrees with the symbolic Jacobi
   assert.throws(() => m.jvp([0, 1], p, 0, [1]), /v has 1 values but the model has 2 states/);
 });
 
+test('reverse-mode AD: vector–Jacobian products satisfy ⟨v, J w⟩ = ⟨Jᵀ v, w⟩ and rebuild the Jacobians', () => {
+  const m = D.ode`
+    s = x*y*z
+    dx = sin(a*x) + y^2*exp(-z) + s
+    dy = log1p(x*x)*b - atan(y/(1 + z*z)) + sqrt(1 + s*s)
+    dz = tanh(x - y)*c + softplus(z)*x + ifelse(x > z, y, z*z) + min(x, y)
+  `;
+  const p = [0.9, 1.7, -0.4];
+  const dot = (a, b) => a.reduce((acc, x, i) => acc + x * b[i], 0);
+  for (const u of [[0.2, -0.5, 0.8], [1.4, 0.3, -0.6]]) {
+    const v = [0.7, -1.1, 0.4];
+    const w = [-0.3, 0.9, 1.6];
+    const Jw = m.jvp(u, p, 0.3, w);
+    const JTv = m.vjp(u, p, 0.3, v);
+    const lhs = dot(v, Jw);
+    const rhs = dot(JTv.u, w);
+    assert.ok(Math.abs(lhs - rhs) <= 1e-12 * Math.max(1, Math.abs(lhs)), `${lhs} vs ${rhs}`);
+    assertClose(m.jacobian(u, p, 0.3, 'reverse'), m.jacobian(u, p, 0.3), 1e-12, 'J reverse vs symbolic');
+    assertClose(m.paramJacobian(u, p, 0.3, 'reverse'), m.paramJacobian(u, p, 0.3), 1e-12, 'Jp reverse vs symbolic');
+    assertClose(m.jacobian(u, p, 0.3, 'reverse'), fdJacobian(m, u, p, 0.3, 'u'), 1e-6, 'J reverse vs finite differences');
+  }
+  assert.throws(() => m.vjp([0, 0, 0], p, 0, [1, 2]), /w has 2 values but the model has 3 states/);
+});
+
 test.run();

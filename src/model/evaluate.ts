@@ -61,3 +61,40 @@ export function dualTape(
     eng.release(mark);
   }
 }
+
+/**
+ * One reverse sweep: f(t, u) and the vector–Jacobian products wᵀ·∂f/∂u and wᵀ·∂f/∂p for an
+ * output weight vector w (length nout).
+ */
+export function reverseTape(
+  tape: Tape, params: Float64Array, u: ArrayLike<number>, t: number, w: ArrayLike<number>,
+): { f: Float64Array; du: Float64Array; dp: Float64Array } {
+  if (u.length !== tape.nstates) throw new RangeError(`Model: u has ${u.length} values but the model has ${tape.nstates} states`);
+  if (w.length !== tape.nout) throw new RangeError(`Model: w has ${w.length} values but the model has ${tape.nout} outputs`);
+  const eng = getEngine();
+  const mark = eng.mark();
+  try {
+    const pCode = eng.alloc(4 * tape.code.length);
+    const pRegs = eng.alloc(8 * tape.regs.length);
+    const pAdj = eng.alloc(8 * tape.regs.length);
+    const pU = eng.alloc(8 * Math.max(1, tape.nstates));
+    const pW = eng.alloc(8 * Math.max(1, tape.nout));
+    const pOut = eng.alloc(8 * Math.max(1, tape.nout));
+    const pVu = eng.alloc(8 * Math.max(1, tape.nstates));
+    const pVp = eng.alloc(8 * Math.max(1, tape.nparams));
+    eng.i32.set(tape.code, pCode >>> 2);
+    eng.f64.set(tape.regs, pRegs >>> 3);
+    eng.f64.set(params, (pRegs >>> 3) + tape.paramBase);
+    eng.f64.set(u, pU >>> 3);
+    eng.f64.set(w, pW >>> 3);
+    eng.raw.tapeReverse(pCode, pRegs, pAdj, t, pU, pW, tape.paramBase, tape.nparams, pOut, pVu, pVp);
+    const F = eng.f64;
+    return {
+      f: F.slice(pOut >>> 3, (pOut >>> 3) + tape.nout),
+      du: F.slice(pVu >>> 3, (pVu >>> 3) + tape.nstates),
+      dp: F.slice(pVp >>> 3, (pVp >>> 3) + tape.nparams),
+    };
+  } finally {
+    eng.release(mark);
+  }
+}

@@ -16,13 +16,16 @@ import { parseModel } from './parser.js';
 import { compileTape, type Tape } from './tape.js';
 import type { Graph, Node } from './ir.js';
 import { jacobianNodes, sparsity } from './derivative.js';
-import { evaluateTape, dualTape } from './evaluate.js';
+import { evaluateTape, dualTape, reverseTape } from './evaluate.js';
 
-/** How a Jacobian is computed: symbolic derivatives of the IR, or forward-mode AD on the tape. */
-export type JacobianMethod = 'symbolic' | 'forward';
+/**
+ * How a Jacobian is computed: symbolic derivatives of the IR, forward-mode AD on the tape (one
+ * sweep, a tangent lane per column) or reverse-mode AD (one backward sweep per row).
+ */
+export type JacobianMethod = 'symbolic' | 'forward' | 'reverse';
 
 function checkMethod(m: string): void {
-  if (m !== 'symbolic' && m !== 'forward') throw new Error(`Model: unknown Jacobian method '${m}' (known: symbolic, forward)`);
+  if (m !== 'symbolic' && m !== 'forward' && m !== 'reverse') throw new Error(`Model: unknown Jacobian method '${m}' (known: symbolic, forward, reverse)`);
 }
 
 function identity(n: number): Float64Array {
@@ -116,6 +119,7 @@ export class Model {
   jacobian(u: ArrayLike<number>, p?: unknown, t = 0, method: JacobianMethod = 'symbolic'): Float64Array {
     const pv = this.paramVector(p);
     if (method === 'forward') return dualTape(this.tape, pv, u, t, u.length, identity(u.length)).T;
+    if (method === 'reverse') return this.rowsByReverse(u, pv, t, 'du');
     checkMethod(method);
     return evaluateTape(this.stateJacobian().tape, pv, u, t);
   }
@@ -125,8 +129,33 @@ export class Model {
     const pv = this.paramVector(p);
     const np = this.params.length;
     if (method === 'forward') return dualTape(this.tape, pv, u, t, np, new Float64Array(u.length * np), identity(np)).T;
+    if (method === 'reverse') return this.rowsByReverse(u, pv, t, 'dp');
     checkMethod(method);
     return evaluateTape(this.paramJacobianIR().tape, pv, u, t);
+  }
+
+  /** A Jacobian row by row, one reverse sweep per output. */
+  private rowsByReverse(u: ArrayLike<number>, pv: Float64Array, t: number, part: 'du' | 'dp'): Float64Array {
+    const n = this.states.length;
+    const m = part === 'du' ? n : this.params.length;
+    const J = new Float64Array(n * m);
+    const w = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      w.fill(0);
+      w[i] = 1;
+      J.set(reverseTape(this.tape, pv, u, t, w)[part], i * m);
+    }
+    return J;
+  }
+
+  /**
+   * The vector–Jacobian products wᵀ·∂f/∂u and wᵀ·∂f/∂p at (u, p, t), by one reverse sweep of
+   * the tape (what adjoint sensitivities need).
+   */
+  vjp(u: ArrayLike<number>, p: unknown, t: number, w: ArrayLike<number>): { u: Float64Array; p: Float64Array } {
+    if (w.length !== this.states.length) throw new RangeError(`Model.vjp: w has ${w.length} values but the model has ${this.states.length} states`);
+    const r = reverseTape(this.tape, this.paramVector(p), u, t, w);
+    return { u: r.du, p: r.dp };
   }
 
   /** The Jacobian–vector product (∂f/∂u)·v at (u, p, t), by forward-mode AD on the tape. */

@@ -19,6 +19,10 @@ interface EngineExports {
     tape: number, regs: number, tang: number, t: number, u: number, v: number, w: number,
     paramBase: number, np: number, k: number, out: number, outT: number,
   ): void;
+  tapeReverse(
+    tape: number, regs: number, adj: number, t: number, u: number, w: number,
+    paramBase: number, np: number, out: number, vu: number, vp: number,
+  ): void;
 }
 
 /**
