@@ -15,6 +15,7 @@
 import { parseModel } from './parser.js';
 import { compileTape, type Tape } from './tape.js';
 import type { Graph, Node } from './ir.js';
+import { printNode } from './print.js';
 import { jacobianNodes, sparsity } from './derivative.js';
 import { evaluateTape, dualTape, reverseTape } from './evaluate.js';
 
@@ -60,6 +61,11 @@ export class Model {
     this.graph = parsed.graph;
     this.outputs = parsed.outputs;
     this.tape = compileTape(parsed.outputs, parsed.states.length, parsed.params.length);
+  }
+
+  /** The model as source: one `d<state> = …` line per state (intermediates written out). */
+  toString(): string {
+    return this.states.map((s, i) => `d${s} = ${printNode(this.outputs[i], this)}`).join('\n');
   }
 
   /**
