@@ -12,6 +12,11 @@ export function tapeEvaluate(tape: usize, regs: usize, t: f64, u: usize, out: us
   tapePrimal(tape, regs, t, u, out);
 }
 
+/** Evaluates the tape `count` times (the benchmark's per-evaluation cost, without the calls in). */
+export function tapeEvaluateMany(tape: usize, regs: usize, t: f64, u: usize, out: usize, count: i32): void {
+  for (let i = 0; i < count; i++) tapePrimal(tape, regs, t, u, out);
+}
+
 /** First free byte after the engine's static data: TypeScript's allocator starts here. */
 export function heapBase(): usize {
   return __heap_base;

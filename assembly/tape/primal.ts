@@ -21,6 +21,43 @@ import {
   return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
 }
 
+/** The elementary functions and other rare operations, out of the hot loop. */
+function elementary(op: i32, a: f64, b: f64, c: f64): f64 {
+  switch (op) {
+    case OP_POW: return Math.pow(a, b);
+    case OP_MIN: return min(a, b);
+    case OP_MAX: return max(a, b);
+    case OP_LT: return a < b ? 1.0 : 0.0;
+    case OP_LE: return a <= b ? 1.0 : 0.0;
+    case OP_GT: return a > b ? 1.0 : 0.0;
+    case OP_GE: return a >= b ? 1.0 : 0.0;
+    case OP_EQ: return a == b ? 1.0 : 0.0;
+    case OP_NE: return a != b ? 1.0 : 0.0;
+    case OP_EXP: return Math.exp(a);
+    case OP_LOG: return Math.log(a);
+    case OP_LOG1P: return Math.log1p(a);
+    case OP_EXPM1: return Math.expm1(a);
+    case OP_SQRT: return sqrt(a);
+    case OP_ABS: return abs(a);
+    case OP_SIN: return Math.sin(a);
+    case OP_COS: return Math.cos(a);
+    case OP_TAN: return Math.tan(a);
+    case OP_ASIN: return Math.asin(a);
+    case OP_ACOS: return Math.acos(a);
+    case OP_ATAN: return Math.atan(a);
+    case OP_SINH: return Math.sinh(a);
+    case OP_COSH: return Math.cosh(a);
+    case OP_TANH: return Math.tanh(a);
+    case OP_SIGN: return a > 0 ? 1.0 : a < 0 ? -1.0 : a;
+    case OP_SIGMOID: return 1.0 / (1.0 + Math.exp(-a));
+    case OP_SOFTPLUS: return softplus(a);
+    case OP_RELU: return max(a, 0.0);
+    case OP_COPY: return a;
+    case OP_IFELSE: return a != 0 ? b : c;
+    default: return NaN;
+  }
+}
+
 /** Evaluates the tape: t and u go into their registers, the outputs into du (nout values). */
 export function tapePrimal(tape: usize, regs: usize, t: f64, u: usize, du: usize): void {
   const n = load<i32>(tape + (<usize>TH_NSTATES << 2));
@@ -29,50 +66,20 @@ export function tapePrimal(tape: usize, regs: usize, t: f64, u: usize, du: usize
   for (let i = 0; i < n; i++) store<f64>(regs + 8 + (<usize>i << 3), load<f64>(u + (<usize>i << 3)));
   const ninstr = load<i32>(tape + (<usize>TH_NINSTR << 2));
   let ip = tape + (<usize>load<i32>(tape + (<usize>TH_CODE << 2)) << 2);
-  for (let k = 0; k < ninstr; k++, ip += INSTR_WIDTH << 2) {
+  const end = ip + (<usize>(ninstr * INSTR_WIDTH) << 2);
+  for (; ip < end; ip += INSTR_WIDTH << 2) {
     const op = load<i32>(ip);
     const dst = regs + (<usize>load<i32>(ip, 4) << 3);
     const a = reg(regs, load<i32>(ip, 8));
-    let r: f64;
-    switch (op) {
-      case OP_ADD: r = a + reg(regs, load<i32>(ip, 12)); break;
-      case OP_SUB: r = a - reg(regs, load<i32>(ip, 12)); break;
-      case OP_MUL: r = a * reg(regs, load<i32>(ip, 12)); break;
-      case OP_DIV: r = a / reg(regs, load<i32>(ip, 12)); break;
-      case OP_POW: r = Math.pow(a, reg(regs, load<i32>(ip, 12))); break;
-      case OP_MIN: r = min(a, reg(regs, load<i32>(ip, 12))); break;
-      case OP_MAX: r = max(a, reg(regs, load<i32>(ip, 12))); break;
-      case OP_LT: r = a < reg(regs, load<i32>(ip, 12)) ? 1.0 : 0.0; break;
-      case OP_LE: r = a <= reg(regs, load<i32>(ip, 12)) ? 1.0 : 0.0; break;
-      case OP_GT: r = a > reg(regs, load<i32>(ip, 12)) ? 1.0 : 0.0; break;
-      case OP_GE: r = a >= reg(regs, load<i32>(ip, 12)) ? 1.0 : 0.0; break;
-      case OP_EQ: r = a == reg(regs, load<i32>(ip, 12)) ? 1.0 : 0.0; break;
-      case OP_NE: r = a != reg(regs, load<i32>(ip, 12)) ? 1.0 : 0.0; break;
-      case OP_NEG: r = -a; break;
-      case OP_EXP: r = Math.exp(a); break;
-      case OP_LOG: r = Math.log(a); break;
-      case OP_LOG1P: r = Math.log1p(a); break;
-      case OP_EXPM1: r = Math.expm1(a); break;
-      case OP_SQRT: r = sqrt(a); break;
-      case OP_ABS: r = abs(a); break;
-      case OP_SIN: r = Math.sin(a); break;
-      case OP_COS: r = Math.cos(a); break;
-      case OP_TAN: r = Math.tan(a); break;
-      case OP_ASIN: r = Math.asin(a); break;
-      case OP_ACOS: r = Math.acos(a); break;
-      case OP_ATAN: r = Math.atan(a); break;
-      case OP_SINH: r = Math.sinh(a); break;
-      case OP_COSH: r = Math.cosh(a); break;
-      case OP_TANH: r = Math.tanh(a); break;
-      case OP_SIGN: r = a > 0 ? 1.0 : a < 0 ? -1.0 : a; break;
-      case OP_SIGMOID: r = 1.0 / (1.0 + Math.exp(-a)); break;
-      case OP_SOFTPLUS: r = softplus(a); break;
-      case OP_RELU: r = max(a, 0.0); break;
-      case OP_COPY: r = a; break;
-      case OP_IFELSE: r = a != 0 ? reg(regs, load<i32>(ip, 12)) : reg(regs, load<i32>(ip, 16)); break;
-      default: r = NaN;
+    // Arithmetic, the bulk of every model, is decided here; the rest is one call away.
+    if (op <= OP_DIV) {
+      const b = reg(regs, load<i32>(ip, 12));
+      store<f64>(dst, op == OP_MUL ? a * b : op == OP_ADD ? a + b : op == OP_SUB ? a - b : a / b);
+    } else if (op == OP_NEG) {
+      store<f64>(dst, -a);
+    } else {
+      store<f64>(dst, elementary(op, a, reg(regs, load<i32>(ip, 12)), reg(regs, load<i32>(ip, 16))));
     }
-    store<f64>(dst, r);
   }
   const out = tape + (<usize>load<i32>(tape + (<usize>TH_OUT << 2)) << 2);
   const nout = load<i32>(tape + (<usize>TH_NOUT << 2));

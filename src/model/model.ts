@@ -113,9 +113,12 @@ export class Model {
     return this.jacP;
   }
 
-  /** f(u, p, t), evaluated by the engine. */
-  evaluate(u: ArrayLike<number>, p?: unknown, t = 0): Float64Array {
-    return evaluateTape(this.tape, this.paramVector(p), u, t);
+  /**
+   * f(u, p, t), evaluated by the engine. `repeat` evaluates it that many times inside the
+   * engine (for measuring the cost of one evaluation).
+   */
+  evaluate(u: ArrayLike<number>, p?: unknown, t = 0, repeat = 1): Float64Array {
+    return evaluateTape(this.tape, this.paramVector(p), u, t, repeat);
   }
 
   /**

@@ -15,6 +15,7 @@ interface EngineExports {
   erkSolve(blk: number): number;
   erkInterpolate(blk: number, t: number, out: number): number;
   tapeEvaluate(tape: number, regs: number, t: number, u: number, out: number): void;
+  tapeEvaluateMany(tape: number, regs: number, t: number, u: number, out: number, count: number): void;
   tapeDual(
     tape: number, regs: number, tang: number, t: number, u: number, v: number, w: number,
     paramBase: number, np: number, k: number, out: number, outT: number,
