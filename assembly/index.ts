@@ -4,12 +4,18 @@
 export { erkSolve, erkInterpolate } from './solvers/erk';
 
 import { tapePrimal } from './tape/primal';
+export { elementary as tapeElementary } from './tape/primal';
 export { tapeDual } from './tape/dual';
 export { tapeReverse } from './tape/reverse';
 
 /** Evaluates a compiled model's tape once: out = outputs(t, u) with the registers' parameters. */
 export function tapeEvaluate(tape: usize, regs: usize, t: f64, u: usize, out: usize): void {
   tapePrimal(tape, regs, t, u, out);
+}
+
+/** Calls a model emitted as WebAssembly `count` times through the table (the benchmark's cost). */
+export function funcEvaluateMany(func: u32, regs: usize, t: f64, u: usize, out: usize, count: i32): void {
+  for (let i = 0; i < count; i++) call_indirect<void>(func, t, u, out, regs);
 }
 
 /** Evaluates the tape `count` times (the benchmark's per-evaluation cost, without the calls in). */

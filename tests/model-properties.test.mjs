@@ -128,4 +128,17 @@ test('forward and reverse AD agree on random expressions (⟨v, J w⟩ = ⟨Jᵀ
   }), { numRuns: 300 });
 });
 
+test('models emitted as WebAssembly compute the same bits as the tape', () => {
+  fc.assert(fc.property(recipe(UNARY, BINARY, true), recipe(UNARY, BINARY, true),
+    fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: -2, max: 2, noNaN: true }), (r1, r2, x, y) => {
+      const tape = modelOf(r1, r2);
+      const emitted = modelOf(r1, r2);
+      assert.ok(emitted.compileWasm(), 'compiling is allowed in Node');
+      const p = [0.7, -1.3];
+      const a = tape.evaluate([x, y], p, 0.25);
+      const b = emitted.evaluate([x, y], p, 0.25);
+      assert.ok(Object.is(a[0], b[0]) && Object.is(a[1], b[1]), `${tape.toString()}: ${a} vs ${b}`);
+    }), { numRuns: 300 });
+});
+
 test.run();

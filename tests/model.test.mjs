@@ -278,4 +278,24 @@ test('reverse-mode AD: vector–Jacobian products satisfy ⟨v, J w⟩ = ⟨Jᵀ
   assert.throws(() => m.vjp([0, 0, 0], p, 0, [1, 2]), /w has 2 values but the model has 3 states/);
 });
 
+test('a model emitted as WebAssembly solves with the same bits as the tape and the JavaScript function', () => {
+  const src = `
+    d🐰 = α*🐰 - β*🐰*🦊
+    d🦊 = -δ*🦊 + γ*🐰*🦊
+  `;
+  const emitted = new D.Model(src);
+  assert.ok(emitted.compileWasm());
+  assert.ok(emitted.wasmFunction > 0);
+  assert.ok(emitted.compileWasm(), 'a second call is a no-op');
+  const tape = new D.Model(src);
+  for (const alg of ['Tsit5', 'Vern9']) {
+    const a = D.solve(new D.ODEProblem(emitted, [1, 1], [0, 10], lvParams), alg, { abstol: 1e-9, reltol: 1e-9 });
+    const b = D.solve(new D.ODEProblem(tape, [1, 1], [0, 10], lvParams), alg, { abstol: 1e-9, reltol: 1e-9 });
+    const c = D.solve(new D.ODEProblem(lotkaVolterra, [1, 1], [0, 10], lvParams), alg, { abstol: 1e-9, reltol: 1e-9 });
+    assert.ok(sameSolution(a, b) && sameSolution(a, c), alg);
+    assert.equal(Array.from(a.at(4.2)), Array.from(b.at(4.2)));
+  }
+  assert.is(D.memoryInUse(), 0);
+});
+
 test.run();

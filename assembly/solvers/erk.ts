@@ -10,7 +10,7 @@ import {
   B_ABSTOL, B_RELTOL, B_U, B_UPREV, B_TMP, B_ERR, B_K, B_STRIDE,
   B_TSTOPS, B_NTSTOPS, B_SAVEAT, B_NSAVEAT, B_SAVE_EVERY, B_SAVE_START, B_SAVE_END, B_DENSE,
   B_CALLBACKS, B_NF, B_NACCEPT, B_NREJECT, B_T, B_TPREV, B_DTCUR, B_EVENT_T, B_EXTRAS_DONE,
-  B_TOL_SCALAR, B_TAPE, B_REGS,
+  B_TOL_SCALAR, B_TAPE, B_REGS, B_FUNC,
   T_S, T_STOTAL, T_END, T_DEG, T_ERRKIND, T_END_BEFORE_ERR, T_ORDER, T_C, T_ROWSTART, T_IDX,
   T_COEF, T_ERR_N, T_ERR_IDX, T_ERR_COEF, T_ERR3_N, T_ERR3_IDX, T_ERR3_COEF,
   T_B_N, T_B_IDX, T_B_POLY, T_B_W,
@@ -26,14 +26,18 @@ import { pushSave, pushDense, lastSavedT, saveCount } from './output';
 import { piReject, piAccept, erroldPower } from './controller';
 
 /**
- * Evaluates the right-hand side, counting it: a compiled model's tape inside the engine, or
- * the JavaScript function through the import. False when the JavaScript side failed.
+ * Evaluates the right-hand side, counting it: a compiled model (emitted WebAssembly code, or
+ * its tape interpreted), or the JavaScript function through the import. False when the
+ * JavaScript side failed.
  */
 @inline function evalF(blk: usize, t: f64, u: usize, du: usize): bool {
   setF64(blk, B_NF, f64At(blk, B_NF) + 1.0);
   const tape = ptrAt(blk, B_TAPE);
   if (tape != 0) {
-    tapePrimal(tape, ptrAt(blk, B_REGS), t, u, du);
+    const func = <u32>f64At(blk, B_FUNC);
+    // A model emitted as WebAssembly: a direct call through the function table.
+    if (func != 0) call_indirect<void>(func, t, u, du, ptrAt(blk, B_REGS));
+    else tapePrimal(tape, ptrAt(blk, B_REGS), t, u, du);
     return true;
   }
   return rhs(t, u, du) == 0;

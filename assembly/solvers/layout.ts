@@ -64,6 +64,7 @@ export const B_EXTRAS_DONE = 48; // interpolation's extra stages computed for th
 export const B_TOL_SCALAR = 50; // 1: abstol and reltol are the same for every component
 export const B_TAPE = 51; // a compiled model's tape (0: the right-hand side is JavaScript)
 export const B_REGS = 52; // its register file
+export const B_FUNC = 53; // the model emitted as WebAssembly: its index in the function table (0: none)
 export const B_SIZE = 64;
 
 // Dense record: t_start, dt, t_end, extrasDone, then u_start (n), then every stage (n each).

@@ -21,8 +21,12 @@ import {
   return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
 }
 
-/** The elementary functions and other rare operations, out of the hot loop. */
-function elementary(op: i32, a: f64, b: f64, c: f64): f64 {
+/**
+ * The elementary functions and other rare operations, out of the hot loop. Exported too:
+ * models emitted as WebAssembly call it for everything but arithmetic, so both evaluators
+ * use one implementation and give the same bits.
+ */
+export function elementary(op: i32, a: f64, b: f64, c: f64): f64 {
   switch (op) {
     case OP_POW: return Math.pow(a, b);
     case OP_MIN: return min(a, b);

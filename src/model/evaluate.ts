@@ -2,8 +2,11 @@
 import { getEngine } from '../runtime/engine.js';
 import type { Tape } from './tape.js';
 
-/** f(t, u) from the tape; with `repeat` > 1 the engine evaluates it that many times (benchmarks). */
-export function evaluateTape(tape: Tape, params: Float64Array, u: ArrayLike<number>, t: number, repeat = 1): Float64Array {
+/**
+ * f(t, u) from the tape, or from the model's emitted WebAssembly function when `func` is not 0;
+ * with `repeat` > 1 the engine evaluates it that many times (benchmarks).
+ */
+export function evaluateTape(tape: Tape, params: Float64Array, u: ArrayLike<number>, t: number, repeat = 1, func = 0): Float64Array {
   if (u.length !== tape.nstates) throw new RangeError(`Model: u has ${u.length} values but the model has ${tape.nstates} states`);
   if (typeof t !== 'number' || !Number.isFinite(t)) throw new RangeError(`Model: t must be a finite number, got ${String(t)}`);
   const eng = getEngine();
@@ -17,7 +20,8 @@ export function evaluateTape(tape: Tape, params: Float64Array, u: ArrayLike<numb
     eng.f64.set(tape.regs, pRegs >>> 3);
     eng.f64.set(params, (pRegs >>> 3) + tape.paramBase);
     eng.f64.set(u, pU >>> 3);
-    if (repeat > 1) eng.raw.tapeEvaluateMany(pCode, pRegs, t, pU, pOut, repeat);
+    if (func) eng.raw.funcEvaluateMany(func, pRegs, t, pU, pOut, repeat);
+    else if (repeat > 1) eng.raw.tapeEvaluateMany(pCode, pRegs, t, pU, pOut, repeat);
     else eng.raw.tapeEvaluate(pCode, pRegs, t, pU, pOut);
     return eng.f64.slice(pOut >>> 3, (pOut >>> 3) + tape.nout);
   } finally {

@@ -18,6 +18,8 @@ import type { Graph, Node } from './ir.js';
 import { printNode } from './print.js';
 import { jacobianNodes, sparsity } from './derivative.js';
 import { evaluateTape, dualTape, reverseTape } from './evaluate.js';
+import { emitModelWasm } from './emit-wasm.js';
+import { getEngine } from '../runtime/engine.js';
 
 /**
  * How a Jacobian is computed: symbolic derivatives of the IR, forward-mode AD on the tape (one
@@ -92,6 +94,33 @@ export class Model {
     return m as Model;
   }
 
+  /** Index of the model's emitted WebAssembly function in the engine's table (0: none). */
+  wasmFunction = 0;
+  private wasmTried: unknown = undefined;
+
+  /**
+   * Emits the model as WebAssembly code and has the engine call it instead of interpreting
+   * the tape (the same bits, several times faster). This compiles WebAssembly at run time,
+   * which browsers, Node, Deno and Bun allow and edge runtimes such as workerd refuse: it is
+   * opt-in, and returns false (the tape stays in use) where compiling is refused.
+   */
+  compileWasm(): boolean {
+    if (this.wasmFunction) return true;
+    if (this.wasmTried) return false;
+    try {
+      const eng = getEngine();
+      const bytes = emitModelWasm(this.outputs, this.tape.paramBase);
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+        env: { memory: eng.raw.memory, elem: eng.raw.tapeElementary },
+      });
+      this.wasmFunction = eng.registerFunction(instance.exports.f);
+      return true;
+    } catch (e) {
+      this.wasmTried = e;
+      return false;
+    }
+  }
+
   private jacU: { nodes: Node[]; tape: Tape } | undefined;
   private jacP: { nodes: Node[]; tape: Tape } | undefined;
 
@@ -114,11 +143,11 @@ export class Model {
   }
 
   /**
-   * f(u, p, t), evaluated by the engine. `repeat` evaluates it that many times inside the
-   * engine (for measuring the cost of one evaluation).
+   * f(u, p, t), evaluated by the engine (with the emitted code after `compileWasm()`).
+   * `repeat` evaluates it that many times inside the engine (to measure one evaluation).
    */
   evaluate(u: ArrayLike<number>, p?: unknown, t = 0, repeat = 1): Float64Array {
-    return evaluateTape(this.tape, this.paramVector(p), u, t, repeat);
+    return evaluateTape(this.tape, this.paramVector(p), u, t, repeat, this.wasmFunction);
   }
 
   /**

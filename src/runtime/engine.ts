@@ -11,11 +11,15 @@ import { instantiate, instantiateSync } from '@assemblyscript/loader';
 /** The engine's raw exports. */
 interface EngineExports {
   memory: WebAssembly.Memory;
+  /** The engine's function table: models emitted as WebAssembly are called through it. */
+  table: WebAssembly.Table;
+  tapeElementary(op: number, a: number, b: number, c: number): number;
   heapBase(): number;
   erkSolve(blk: number): number;
   erkInterpolate(blk: number, t: number, out: number): number;
   tapeEvaluate(tape: number, regs: number, t: number, u: number, out: number): void;
   tapeEvaluateMany(tape: number, regs: number, t: number, u: number, out: number, count: number): void;
+  funcEvaluateMany(func: number, regs: number, t: number, u: number, out: number, count: number): void;
   tapeDual(
     tape: number, regs: number, tang: number, t: number, u: number, v: number, w: number,
     paramBase: number, np: number, k: number, out: number, outT: number,
@@ -96,6 +100,13 @@ export class Engine {
     this.f64 = new Float64Array(this.buffer);
     this.i32 = new Int32Array(this.buffer);
     return true;
+  }
+
+  /** Puts a WebAssembly function into the engine's table; returns its index (never 0). */
+  registerFunction(f: unknown): number {
+    const index = this.raw.table.grow(1);
+    this.raw.table.set(index, f as never);
+    return index;
   }
 
   /** The current top of the arena; pass it to `release` to free everything allocated after. */

@@ -298,4 +298,5 @@ export function attachModel(eng: Engine, blk: number, prob: ODEProblem<unknown>)
   eng.f64.set(prob.paramVector!, (pRegs >>> 3) + paramBase);
   eng.f64[(blk >>> 3) + L.B_TAPE] = pCode;
   eng.f64[(blk >>> 3) + L.B_REGS] = pRegs;
+  eng.f64[(blk >>> 3) + L.B_FUNC] = model.wasmFunction;
 }
