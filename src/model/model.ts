@@ -238,10 +238,13 @@ function finite(v: unknown, what: string): number {
 type Tag = (strings: TemplateStringsArray, ...values: unknown[]) => Model;
 
 function fromTemplate(strings: TemplateStringsArray, values: unknown[], options: OdeOptions): Model {
-  let src = strings.raw[0];
+  // The cooked strings: some toolchains (Bun's transpiler) rewrite non-ASCII characters in
+  // template literals as \u escapes, which only the cooked form turns back into 🐰 or θ.
+  const part = (i: number) => strings[i] ?? strings.raw[i];
+  let src = part(0);
   values.forEach((v, i) => {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`ode: only finite numbers can be interpolated into a model, got ${String(v)}`);
-    src += String(v) + strings.raw[i + 1];
+    src += String(v) + part(i + 1);
   });
   return new Model(src, options);
 }

@@ -51,8 +51,9 @@ function expectFloat64Array(value, what) {
  * Run the check against a loaded difflux module namespace (`import * as difflux from '.../dist/...'`).
  * Returns plain JSON-able data so every driver can print/transport it the same way:
  *   { retcode, n, nf, hash, backRetcode, backN }
- * where `hash` is the SHA-256 (hex) of, in order: sol.t, each sol.u[i], sol.at(7.3), and the
- * backward solve's t and every state. Any change in any bit of any of them changes the hash.
+ * where `hash` is the SHA-256 (hex) of, in order: sol.t, each sol.u[i], sol.at(7.3), the
+ * backward solve's t and every state, and the states of a compiled-model solve (the engine's
+ * tape interpreter and elementary functions). Any change in any bit changes the hash.
  */
 export async function lvCheck(difflux) {
   const { ODEProblem, solve, Tsit5 } = difflux;
@@ -82,7 +83,16 @@ export async function lvCheck(difflux) {
   const backT = expectFloat64Array(back.t, 'back.t').slice();
   const backU = back.u.map((ui, i) => expectFloat64Array(ui, `back.u[${i}]`).slice());
 
-  const digest = await crypto.subtle.digest('SHA-256', concatBytes([t, ...u, dense, backT, ...backU]));
+  // A compiled model with elementary functions: the engine's interpreter and its own math
+  // (sin, cos, exp, tanh) must give the same bits in every runtime.
+  const pendulum = difflux.ode`
+    dθ = ω
+    dω = -sin(θ) - c*ω + A*cos(w*t) + 0.1*exp(-t)*tanh(θ)
+  `;
+  const model = solve(new ODEProblem(pendulum, [1, 0], [0, 20], [0.2, 0.8, 1.3]), 'Vern9', { ...TOLERANCES, saveat: 0.5 });
+  const modelU = model.u.map((ui, i) => expectFloat64Array(ui, `model.u[${i}]`).slice());
+
+  const digest = await crypto.subtle.digest('SHA-256', concatBytes([t, ...u, dense, backT, ...backU, ...modelU]));
   return {
     retcode,
     n: t.length,
