@@ -23,7 +23,7 @@ import { rhs, onStep, onEvent } from './imports';
 import { tapePrimal } from '../tape/primal';
 import { f64At, setF64, ptrAt, i32At } from './block';
 import { pushSave, pushDense, lastSavedT, saveCount } from './output';
-import { piReject, piAccept, erroldPower } from './controller';
+import { piReject, piAccept } from './controller';
 
 /**
  * Evaluates the right-hand side, counting it: a compiled model (emitted WebAssembly code, or
@@ -228,7 +228,8 @@ export function erkSolve(blk: usize): i32 {
   while (saveIdx < nsa && load<f64>(sa + (<usize>saveIdx << 3)) == t0) saveIdx++;
 
   const qoldInit = f64At(blk, B_QOLDINIT);
-  let qoldPow = erroldPower(qoldInit, Math.log(qoldInit), beta2);
+  // β2·log(errold): the PI factor q11/errold^β2 is one exp of β1·log(EEst) − β2·log(errold).
+  let qoldLog = beta2 * Math.log(qoldInit);
   let iter = 0.0;
   let ret = RET_SUCCESS;
   const s = i32At(tab, T_S);
@@ -278,8 +279,8 @@ export function erkSolve(blk: usize): i32 {
       }
       if (isNaN(eest)) eest = Infinity;
       const logE = Math.log(eest);
-      const q11 = Math.exp(beta1 * logE);
       if (eest > 1.0) {
+        const q11 = Math.exp(beta1 * logE);
         setF64(blk, B_NREJECT, f64At(blk, B_NREJECT) + 1.0);
         dt = piReject(h, q11, gamma, qmin);
         u = uprev;
@@ -289,8 +290,8 @@ export function erkSolve(blk: usize): i32 {
         if (dt < dtmin || t + tdir * dt == t) { ret = RET_DTLESSTHANMIN; break; }
         continue;
       }
-      const q = piAccept(eest, q11, qoldPow, gamma, qmin, qmax, qsmin, qsmax);
-      if (beta2 != 0) qoldPow = erroldPower(eest, logE, beta2);
+      const q = piAccept(eest, Math.exp(beta1 * logE - qoldLog), gamma, qmin, qmax, qsmin, qsmax);
+      qoldLog = beta2 * (eest >= 1e-4 ? logE : Math.log(1e-4));
       dtNext = min(h / q, dtmax);
       if (!endBeforeErr) {
         if (!evalF(blk, tnew, u, kend)) return finish(blk, t, RET_ABORTED);
