@@ -298,4 +298,15 @@ test('a model emitted as WebAssembly solves with the same bits as the tape and t
   assert.is(D.memoryInUse(), 0);
 });
 
+test('exact identities simplify (x·1, 1·x, x/1, x − 0, −(−x)); inexact ones do not (x + 0, 0·x)', () => {
+  const m = new D.Model('dx = (x*1)/1 - 0 + 1*y*0 + -(-y) + (x + 0)\ndy = y');
+  // Left: (x + y·0) + y + (x + 0): mul(y, 0), two adds, add(x, 0), one more add: 5 operations.
+  assert.is(m.tape.code[0], 5);
+  for (const u of [[-0, 2], [Infinity, 1], [NaN, -3], [1.5, -0]]) {
+    const f = m.evaluate(u, []);
+    const want = u[0] + u[1] * 0 + u[1] + (u[0] + 0);
+    assert.ok(Object.is(f[0], want), `${u}: ${f[0]} vs ${want}`);
+  }
+});
+
 test.run();

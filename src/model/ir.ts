@@ -6,7 +6,8 @@
  *
  * Simplification never changes floating-point results: only operations on two constants
  * are folded, and only those JavaScript computes exactly as the engine does (+ − × ÷ and
- * negation, all correctly rounded in IEEE 754). Nothing is reassociated.
+ * negation, all correctly rounded in IEEE 754); the identities applied (x·1, x/1, x − 0,
+ * −(−x)) hold for every double. Nothing is reassociated.
  */
 
 /** Operations with two operands. */
@@ -75,6 +76,8 @@ export class Graph {
 
   unary(op: UnaryOp, a: Node): Node {
     if (op === 'neg' && a.kind === 'const') return this.constant(-a.value);
+    // −(−x) is x, bit for bit.
+    if (op === 'neg' && a.kind === 'unary' && a.op === 'neg') return a.a;
     return this.intern(`${op}(${a.id})`, (id) => ({ kind: 'unary', id, op, a }));
   }
 
@@ -83,6 +86,12 @@ export class Graph {
       const v = foldBinary(op, a.value, b.value);
       if (v !== undefined) return this.constant(v);
     }
+    // Identities that hold for every double, −0, ±Inf and NaN included: x·1 = 1·x = x/1 = x
+    // and x − 0 = x. (x + 0 is not one: −0 + 0 = +0; nor is 0·x: 0·Inf = NaN.)
+    const one = (n: Node) => n.kind === 'const' && n.value === 1;
+    if ((op === 'mul' || op === 'div') && one(b)) return a;
+    if (op === 'mul' && one(a)) return b;
+    if (op === 'sub' && b.kind === 'const' && Object.is(b.value, 0)) return a;
     return this.intern(`${op}(${a.id},${b.id})`, (id) => ({ kind: 'binary', id, op, a, b }));
   }
 
