@@ -6,13 +6,19 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { D } from './helpers.mjs';
 
+// A fixed seed: the suite checks the same random cases on every run and machine.
+fc.configureGlobal({ seed: 20261128 });
+
 const UNARY = ['neg', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'abs', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'sign', 'sigmoid', 'softplus', 'relu'];
 const BINARY = ['add', 'sub', 'mul', 'div', 'pow', 'min', 'max', 'lt', 'le', 'gt', 'ge', 'eq', 'ne'];
 const ARITH = ['add', 'sub', 'mul', 'div'];
 
 const leaf = fc.oneof(
   fc.constantFrom('x', 'y', 'a', 'b', 't').map((name) => ({ k: 'var', name })),
-  fc.oneof(fc.integer({ min: 0, max: 9 }), fc.double({ min: -8, max: 8, noNaN: true })).map((v) => ({ k: 'num', v })),
+  // Constants on a 1e-6 grid: no subnormals, whose reciprocals overflow and make derivative
+  // comparisons meaningless.
+  fc.oneof(fc.integer({ min: 0, max: 9 }), fc.double({ min: -8, max: 8, noNaN: true }).map((v) => Math.round(v * 1e6) / 1e6))
+    .map((v) => ({ k: 'num', v })),
 );
 const recipe = (unary, binary, withIf) => fc.letrec((tie) => ({
   node: fc.oneof({ depthSize: 'small', maxDepth: 5 }, leaf, leaf, tie('un'), tie('bin'), tie('bin'), ...(withIf ? [tie('if')] : [])),

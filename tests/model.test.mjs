@@ -133,7 +133,7 @@ test('errors name the problem with line, column and a caret', () => {
 
 test('bad problems on a model: wrong sizes and parameters', () => {
   const m = D.ode`dx = -k*x`;
-  assert.throws(() => new D.ODEProblem(m, [1, 2], [0, 1], [1]), /u0 has 2 values but the model has 1 states/);
+  assert.throws(() => new D.ODEProblem(m, [1, 2], [0, 1], [1]), /u0 has 2 values but the model has 1 \(x\)/);
   assert.throws(() => new D.ODEProblem(m, [1], [0, 1], [1, 2]), /p has 2 values but the model has 1 parameters/);
   assert.throws(() => new D.ODEProblem(m, [1], [0, 1], [NaN]), /p\[0\] \(k\) is NaN/);
   assert.throws(() => new D.ODEProblem(m, [1], [0, 1], { q: 1 }), /'q' is not a parameter/);

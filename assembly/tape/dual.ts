@@ -63,6 +63,6 @@ export function tapeDual(
   const outs = tape + (<usize>load<i32>(tape + (<usize>TH_OUT << 2)) << 2);
   const nout = load<i32>(tape + (<usize>TH_NOUT << 2));
   for (let i = 0; i < nout; i++) {
-    memory.copy(outT + <usize>i * lanes, tang + <usize>load<i32>(outs + (<usize>i << 2)) * lanes, lanes);
+    memory.copy(outT + <usize>i * lanes, tang + <usize>load<i32>(outs + (<usize>(i * 3) << 2)) * lanes, lanes);
   }
 }

@@ -1,19 +1,25 @@
 // Tape bytecode, shared by the compiler (src/model/tape.ts) and the interpreter
 // (assembly/tape/primal.ts). Plain integer constants: valid AssemblyScript and TypeScript.
 //
-// An instruction is INSTR_WIDTH i32s: [op, dst, a, b, c] over a file of f64 registers.
-// Register 0 holds t, registers 1..n the state, then the parameters, then constants, then
-// temporaries; the header says where each group starts.
+// An instruction is INSTR_WIDTH i32s: [op, dst, a, b, c, len, sa, sb, sc] over a file of f64
+// registers. Scalars take one register, vectors `len` consecutive ones; `len` is the number
+// of elements the instruction runs over and sa/sb/sc are 1 for a vector operand, 0 for a
+// scalar one (broadcast). Register 0 holds t, registers 1..n the (flat) state, then the
+// parameters, then constants, then temporaries.
 
-export const INSTR_WIDTH = 5;
+export const INSTR_WIDTH = 9;
+export const I_LEN = 5;
+export const I_SA = 6;
+export const I_SB = 7;
+export const I_SC = 8;
 
 // Tape header (i32 slots at the start of the tape).
 export const TH_NINSTR = 0;
 export const TH_NREGS = 1;
-export const TH_NSTATES = 2;
-export const TH_OUT = 3; // offset (in i32s from the tape start) of the output registers
+export const TH_NSTATES = 2; // length of the flat state
+export const TH_OUT = 3; // offset (in i32s from the tape start) of the output segments
 export const TH_CODE = 4; // offset of the first instruction
-export const TH_NOUT = 5; // number of outputs (n for f; n·n for a Jacobian, …)
+export const TH_NOUT = 5; // number of output segments; each is (register, length, step)
 export const TH_SIZE = 8;
 
 // Binary arithmetic.
@@ -54,3 +60,6 @@ export const OP_RELU = 39;
 export const OP_COPY = 40;
 // Ternary.
 export const OP_IFELSE = 50; // dst = a != 0 ? b : c
+// Reductions (vector → scalar).
+export const OP_SUM = 60;
+export const OP_DOT = 61;

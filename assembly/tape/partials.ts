@@ -5,7 +5,7 @@
 import {
   OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_POW, OP_MIN, OP_MAX,
   OP_NEG, OP_EXP, OP_LOG, OP_LOG1P, OP_EXPM1, OP_SQRT, OP_ABS, OP_SIN, OP_COS, OP_TAN, OP_ASIN,
-  OP_ACOS, OP_ATAN, OP_SINH, OP_COSH, OP_TANH, OP_SIGMOID, OP_SOFTPLUS, OP_RELU, OP_COPY,
+  OP_ACOS, OP_ATAN, OP_SINH, OP_COSH, OP_TANH, OP_SIGMOID, OP_SOFTPLUS, OP_RELU, OP_COPY, OP_SUM, OP_DOT,
 } from './opcodes';
 
 /** ∂r/∂b of the last `partialA` call (0 for operations of one operand). */
@@ -30,7 +30,9 @@ export function partialA(op: i32, regs: usize, d: i32, ia: i32, ib: i32): f64 {
   switch (op) {
     case OP_ADD: hasB = true; partialB = 1; return 1;
     case OP_SUB: hasB = true; partialB = -1; return 1;
-    case OP_MUL: hasB = true; partialB = a; return reg(regs, ib);
+    case OP_MUL:
+    case OP_DOT: hasB = true; partialB = a; return reg(regs, ib); // dot of scalars
+    case OP_SUM: return 1; // of a scalar
     case OP_DIV: { const b = reg(regs, ib); hasB = true; partialB = -r / b; return 1 / b; }
     case OP_POW: { const b = reg(regs, ib); hasB = true; partialB = r * Math.log(a); return b * Math.pow(a, b - 1); }
     case OP_MIN: { const b = reg(regs, ib); hasB = true; partialB = a <= b ? 0 : 1; return a <= b ? 1 : 0; }

@@ -3,7 +3,7 @@
 // math, so the bits are the same in every runtime.
 
 import {
-  INSTR_WIDTH, TH_NINSTR, TH_NSTATES, TH_OUT, TH_CODE, TH_NOUT,
+  INSTR_WIDTH, I_LEN, I_SA, I_SB, I_SC, TH_NINSTR, TH_NSTATES, TH_OUT, TH_CODE, TH_NOUT, OP_SUM, OP_DOT,
   OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_POW, OP_MIN, OP_MAX, OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE,
   OP_NEG, OP_EXP, OP_LOG, OP_LOG1P, OP_EXPM1, OP_SQRT, OP_ABS, OP_SIN, OP_COS, OP_TAN, OP_ASIN,
   OP_ACOS, OP_ATAN, OP_SINH, OP_COSH, OP_TANH, OP_SIGN, OP_SIGMOID, OP_SOFTPLUS, OP_RELU, OP_COPY,
@@ -62,17 +62,55 @@ export function elementary(op: i32, a: f64, b: f64, c: f64): f64 {
   }
 }
 
-/** Evaluates the tape: t and u go into their registers, the outputs into du (nout values). */
+/** One instruction over `len` elements with operand strides (0: a broadcast scalar). */
+function vectorOp(op: i32, regs: usize, d: i32, ia: i32, ib: i32, ic: i32, len: i32, sa: i32, sb: i32, sc: i32): void {
+  const pd = regs + (<usize>d << 3);
+  const pa = regs + (<usize>ia << 3);
+  const pb = regs + (<usize>ib << 3);
+  const pc = regs + (<usize>ic << 3);
+  const da = <usize>sa << 3;
+  const db = <usize>sb << 3;
+  const dc = <usize>sc << 3;
+  if (op == OP_SUM || op == OP_DOT) {
+    // Left to right, as a JavaScript loop would add them.
+    let acc = 0.0;
+    if (op == OP_SUM) for (let i = 0; i < len; i++) acc += load<f64>(pa + <usize>i * da);
+    else for (let i = 0; i < len; i++) acc += load<f64>(pa + <usize>i * da) * load<f64>(pb + <usize>i * db);
+    store<f64>(pd, acc);
+    return;
+  }
+  for (let i = 0; i < len; i++) {
+    const a = load<f64>(pa + <usize>i * da);
+    const b = load<f64>(pb + <usize>i * db);
+    let r: f64;
+    if (op == OP_MUL) r = a * b;
+    else if (op == OP_ADD) r = a + b;
+    else if (op == OP_SUB) r = a - b;
+    else if (op == OP_DIV) r = a / b;
+    else if (op == OP_NEG) r = -a;
+    else r = elementary(op, a, b, load<f64>(pc + <usize>i * dc));
+    store<f64>(pd + (<usize>i << 3), r);
+  }
+}
+
+/** Evaluates the tape: t and u go into their registers, the outputs into du. */
 export function tapePrimal(tape: usize, regs: usize, t: f64, u: usize, du: usize): void {
   const n = load<i32>(tape + (<usize>TH_NSTATES << 2));
   store<f64>(regs, t);
-  // An element loop: for the small states of scalar models memory.copy's call costs more.
-  for (let i = 0; i < n; i++) store<f64>(regs + 8 + (<usize>i << 3), load<f64>(u + (<usize>i << 3)));
+  // An element loop for the small states of scalar models (memory.copy's call costs more).
+  if (n > 64) memory.copy(regs + 8, u, <usize>n << 3);
+  else for (let i = 0; i < n; i++) store<f64>(regs + 8 + (<usize>i << 3), load<f64>(u + (<usize>i << 3)));
   const ninstr = load<i32>(tape + (<usize>TH_NINSTR << 2));
   let ip = tape + (<usize>load<i32>(tape + (<usize>TH_CODE << 2)) << 2);
   const end = ip + (<usize>(ninstr * INSTR_WIDTH) << 2);
   for (; ip < end; ip += INSTR_WIDTH << 2) {
     const op = load<i32>(ip);
+    const len = load<i32>(ip, I_LEN << 2);
+    if (len != 1) {
+      vectorOp(op, regs, load<i32>(ip, 4), load<i32>(ip, 8), load<i32>(ip, 12), load<i32>(ip, 16), len,
+        load<i32>(ip, I_SA << 2), load<i32>(ip, I_SB << 2), load<i32>(ip, I_SC << 2));
+      continue;
+    }
     const dst = regs + (<usize>load<i32>(ip, 4) << 3);
     const a = reg(regs, load<i32>(ip, 8));
     // Arithmetic, the bulk of every model, is decided here; the rest is one call away.
@@ -81,13 +119,25 @@ export function tapePrimal(tape: usize, regs: usize, t: f64, u: usize, du: usize
       store<f64>(dst, op == OP_MUL ? a * b : op == OP_ADD ? a + b : op == OP_SUB ? a - b : a / b);
     } else if (op == OP_NEG) {
       store<f64>(dst, -a);
+    } else if (op == OP_SUM) {
+      store<f64>(dst, a);
+    } else if (op == OP_DOT) {
+      store<f64>(dst, a * reg(regs, load<i32>(ip, 12)));
     } else {
       store<f64>(dst, elementary(op, a, reg(regs, load<i32>(ip, 12)), reg(regs, load<i32>(ip, 16))));
     }
   }
-  const out = tape + (<usize>load<i32>(tape + (<usize>TH_OUT << 2)) << 2);
-  const nout = load<i32>(tape + (<usize>TH_NOUT << 2));
-  for (let i = 0; i < nout; i++) {
-    store<f64>(du + (<usize>i << 3), reg(regs, load<i32>(out + (<usize>i << 2))));
+  // Output segments (register, length, step): a step of 0 broadcasts a scalar.
+  const segs = tape + (<usize>load<i32>(tape + (<usize>TH_OUT << 2)) << 2);
+  const nseg = load<i32>(tape + (<usize>TH_NOUT << 2));
+  let o = du;
+  for (let s = 0; s < nseg; s++) {
+    const sp = segs + (<usize>(s * 3) << 2);
+    const r = regs + (<usize>load<i32>(sp) << 3);
+    const len = load<i32>(sp, 4);
+    const step = <usize>load<i32>(sp, 8) << 3;
+    if (step != 0 && len > 64) memory.copy(o, r, <usize>len << 3);
+    else for (let i = 0; i < len; i++) store<f64>(o + (<usize>i << 3), load<f64>(r + <usize>i * step));
+    o += <usize>len << 3;
   }
 }

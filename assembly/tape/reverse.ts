@@ -26,7 +26,7 @@ export function tapeReverse(
   const outs = tape + (<usize>load<i32>(tape + (<usize>TH_OUT << 2)) << 2);
   const nout = load<i32>(tape + (<usize>TH_NOUT << 2));
   for (let i = 0; i < nout; i++) {
-    addTo(adj + (<usize>load<i32>(outs + (<usize>i << 2)) << 3), load<f64>(w + (<usize>i << 3)));
+    addTo(adj + (<usize>load<i32>(outs + (<usize>(i * 3) << 2)) << 3), load<f64>(w + (<usize>i << 3)));
   }
   const ninstr = load<i32>(tape + (<usize>TH_NINSTR << 2));
   const code = tape + (<usize>load<i32>(tape + (<usize>TH_CODE << 2)) << 2);

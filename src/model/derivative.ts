@@ -75,7 +75,9 @@ class Differentiator {
         switch (n.op) {
           case 'add': return this.add(da, db);
           case 'sub': return this.sub(da, db);
-          case 'mul': return this.add(this.mul(da, b), this.mul(a, db));
+          case 'mul':
+          case 'dot': // of scalars (derivatives are for scalar models)
+            return this.add(this.mul(da, b), this.mul(a, db));
           case 'div': return this.sub(this.div(da, b), this.div(this.mul(a, db), g.mul(b, b)));
           case 'pow': {
             // d(a^b) = b·a^(b−1)·da + a^b·log(a)·db
@@ -114,6 +116,7 @@ class Differentiator {
           case 'softplus': return this.mul(g.unary('sigmoid', a), da);
           case 'relu': return g.ifelse(g.binary('gt', a, this.zero), da, this.zero);
           case 'sign': return this.zero;
+          case 'sum': return da; // of a scalar
         }
       }
     }

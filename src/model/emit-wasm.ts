@@ -27,6 +27,7 @@ const I32 = 0x7f;
 
 const BINARY_INSTR: Partial<Record<BinaryOp, number[]>> = {
   add: [0xa0], sub: [0xa1], mul: [0xa2], div: [0xa3], min: [0xa4], max: [0xa5],
+  dot: [0xa2], // of two scalars (vector models are not emitted)
   eq: [0x61, F64_CONVERT_I32_U], ne: [0x62, F64_CONVERT_I32_U], lt: [0x63, F64_CONVERT_I32_U],
   gt: [0x64, F64_CONVERT_I32_U], le: [0x65, F64_CONVERT_I32_U], ge: [0x66, F64_CONVERT_I32_U],
 };
@@ -36,7 +37,7 @@ const UNARY_CODE: Record<UnaryOp, number> = {
   neg: O.OP_NEG, exp: O.OP_EXP, log: O.OP_LOG, log1p: O.OP_LOG1P, expm1: O.OP_EXPM1, sqrt: O.OP_SQRT,
   abs: O.OP_ABS, sin: O.OP_SIN, cos: O.OP_COS, tan: O.OP_TAN, asin: O.OP_ASIN, acos: O.OP_ACOS,
   atan: O.OP_ATAN, sinh: O.OP_SINH, cosh: O.OP_COSH, tanh: O.OP_TANH, sign: O.OP_SIGN,
-  sigmoid: O.OP_SIGMOID, softplus: O.OP_SOFTPLUS, relu: O.OP_RELU,
+  sigmoid: O.OP_SIGMOID, softplus: O.OP_SOFTPLUS, relu: O.OP_RELU, sum: O.OP_SUM,
 };
 const BINARY_CODE: Partial<Record<BinaryOp, number>> = { pow: O.OP_POW };
 
@@ -112,7 +113,8 @@ export function emitModelWasm(outputs: readonly Node[], paramBase: number): Uint
         break;
       case 'unary': {
         const instr = UNARY_INSTR[n.op];
-        if (instr !== undefined) { push(n.a); body.push(instr); } else elementary(UNARY_CODE[n.op], n.a);
+        if (n.op === 'sum') push(n.a); // of a scalar: itself (vector models are not emitted)
+        else if (instr !== undefined) { push(n.a); body.push(instr); } else elementary(UNARY_CODE[n.op], n.a);
         break;
       }
       case 'binary': {

@@ -10,27 +10,44 @@
  * −(−x)) hold for every double. Nothing is reassociated.
  */
 
-/** Operations with two operands. */
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'min' | 'max' | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne';
-/** Operations with one operand. */
+/** Operations with two operands (elementwise, except `dot`, which reduces to a scalar). */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'min' | 'max' | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne' | 'dot';
+/** Operations with one operand (elementwise, except `sum`, which reduces to a scalar). */
 export type UnaryOp =
   | 'neg' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'abs' | 'sin' | 'cos' | 'tan' | 'asin' | 'acos'
-  | 'atan' | 'sinh' | 'cosh' | 'tanh' | 'sign' | 'sigmoid' | 'softplus' | 'relu';
+  | 'atan' | 'sinh' | 'cosh' | 'tanh' | 'sign' | 'sigmoid' | 'softplus' | 'relu' | 'sum';
 
+/**
+ * A node of the graph. `len` is its shape: 1 for a scalar, N for a vector of N elements.
+ * A state node stands for `len` consecutive entries of u starting at `index`.
+ */
 export type Node =
-  | { readonly kind: 'const'; readonly id: number; readonly value: number }
-  | { readonly kind: 'time'; readonly id: number }
-  | { readonly kind: 'state'; readonly id: number; readonly index: number }
-  | { readonly kind: 'param'; readonly id: number; readonly index: number }
-  | { readonly kind: 'unary'; readonly id: number; readonly op: UnaryOp; readonly a: Node }
-  | { readonly kind: 'binary'; readonly id: number; readonly op: BinaryOp; readonly a: Node; readonly b: Node }
-  | { readonly kind: 'ifelse'; readonly id: number; readonly cond: Node; readonly a: Node; readonly b: Node };
+  | { readonly kind: 'const'; readonly id: number; readonly len: 1; readonly value: number }
+  | { readonly kind: 'time'; readonly id: number; readonly len: 1 }
+  | { readonly kind: 'state'; readonly id: number; readonly len: number; readonly index: number }
+  | { readonly kind: 'param'; readonly id: number; readonly len: 1; readonly index: number }
+  | { readonly kind: 'unary'; readonly id: number; readonly len: number; readonly op: UnaryOp; readonly a: Node }
+  | { readonly kind: 'binary'; readonly id: number; readonly len: number; readonly op: BinaryOp; readonly a: Node; readonly b: Node }
+  | { readonly kind: 'ifelse'; readonly id: number; readonly len: number; readonly cond: Node; readonly a: Node; readonly b: Node };
 
-export const UNARY_OPS: readonly UnaryOp[] = [
-  'neg', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'abs', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan',
-  'sinh', 'cosh', 'tanh', 'sign', 'sigmoid', 'softplus', 'relu',
-];
-export const BINARY_OPS: readonly BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'min', 'max', 'lt', 'le', 'gt', 'ge', 'eq', 'ne'];
+/** Thrown for operands whose shapes do not combine (the parser adds the source position). */
+export class ShapeError extends Error {}
+
+/** Elementwise shapes: equal lengths, or a scalar broadcast against a vector. */
+function broadcast(...lens: number[]): number {
+  let len = 1;
+  for (const l of lens) {
+    if (l === 1 || l === len) continue;
+    if (len !== 1) throw new ShapeError(`shapes do not match: a vector of ${len} and a vector of ${l}`);
+    len = l;
+  }
+  return len;
+}
+
+/** True when any node reachable from `roots` is a vector. */
+export function hasVectors(roots: readonly Node[]): boolean {
+  return topoOrder(roots).some((n) => n.len > 1);
+}
 
 /** Folds the operations whose JavaScript result is bit-for-bit the engine's. */
 function foldBinary(op: BinaryOp, x: number, y: number): number | undefined {
@@ -59,26 +76,28 @@ export class Graph {
   /** A numeric constant (−0 and NaN are kept distinct from 0 and each other by their bits). */
   constant(value: number): Node {
     const key = Object.is(value, -0) ? 'c:-0' : `c:${value}`;
-    return this.intern(key, (id) => ({ kind: 'const', id, value }));
+    return this.intern(key, (id) => ({ kind: 'const', id, len: 1, value }));
   }
 
   time(): Node {
-    return this.intern('t', (id) => ({ kind: 'time', id }));
+    return this.intern('t', (id) => ({ kind: 'time', id, len: 1 }));
   }
 
-  state(index: number): Node {
-    return this.intern(`u:${index}`, (id) => ({ kind: 'state', id, index }));
+  /** The state entries u[index], …, u[index + len − 1] (a scalar when len is 1). */
+  state(index: number, len = 1): Node {
+    return this.intern(`u:${index}:${len}`, (id) => ({ kind: 'state', id, len, index }));
   }
 
   param(index: number): Node {
-    return this.intern(`p:${index}`, (id) => ({ kind: 'param', id, index }));
+    return this.intern(`p:${index}`, (id) => ({ kind: 'param', id, len: 1, index }));
   }
 
   unary(op: UnaryOp, a: Node): Node {
     if (op === 'neg' && a.kind === 'const') return this.constant(-a.value);
     // −(−x) is x, bit for bit.
     if (op === 'neg' && a.kind === 'unary' && a.op === 'neg') return a.a;
-    return this.intern(`${op}(${a.id})`, (id) => ({ kind: 'unary', id, op, a }));
+    const len = op === 'sum' ? 1 : a.len;
+    return this.intern(`${op}(${a.id})`, (id) => ({ kind: 'unary', id, len, op, a }));
   }
 
   binary(op: BinaryOp, a: Node, b: Node): Node {
@@ -92,11 +111,19 @@ export class Graph {
     if ((op === 'mul' || op === 'div') && one(b)) return a;
     if (op === 'mul' && one(a)) return b;
     if (op === 'sub' && b.kind === 'const' && Object.is(b.value, 0)) return a;
-    return this.intern(`${op}(${a.id},${b.id})`, (id) => ({ kind: 'binary', id, op, a, b }));
+    let len: number;
+    if (op === 'dot') {
+      if (a.len !== b.len) throw new ShapeError(`dot needs two vectors of one length, got ${a.len} and ${b.len}`);
+      len = 1;
+    } else {
+      len = broadcast(a.len, b.len);
+    }
+    return this.intern(`${op}(${a.id},${b.id})`, (id) => ({ kind: 'binary', id, len, op, a, b }));
   }
 
   ifelse(cond: Node, a: Node, b: Node): Node {
-    return this.intern(`ifelse(${cond.id},${a.id},${b.id})`, (id) => ({ kind: 'ifelse', id, cond, a, b }));
+    const len = broadcast(cond.len, a.len, b.len);
+    return this.intern(`ifelse(${cond.id},${a.id},${b.id})`, (id) => ({ kind: 'ifelse', id, len, cond, a, b }));
   }
 
   add(a: Node, b: Node): Node { return this.binary('add', a, b); }

@@ -14,7 +14,7 @@
  */
 import { parseModel } from './parser.js';
 import { compileTape, type Tape } from './tape.js';
-import type { Graph, Node } from './ir.js';
+import { hasVectors, type Graph, type Node } from './ir.js';
 import { printNode } from './print.js';
 import { jacobianNodes, sparsity } from './derivative.js';
 import { evaluateTape, dualTape, reverseTape } from './evaluate.js';
@@ -40,11 +40,17 @@ function identity(n: number): Float64Array {
 export interface OdeOptions {
   /** Parameter names in the order the problem's `p` gives them; others are then errors. */
   params?: readonly string[];
+  /** Vector states and their lengths, e.g. `{ u: 100000 }`; the others are scalars. */
+  dims?: Readonly<Record<string, number>>;
 }
 
 export class Model {
   /** State names, in the order of the d-prefixed equations. */
   readonly states: readonly string[];
+  /** Length of each state (1 for a scalar); u0 lists them one after another. */
+  readonly sizes: readonly number[];
+  /** Length of the flat state u0 (the sum of `sizes`). */
+  readonly length: number;
   /** Parameter names, in the order `p` must give them. */
   readonly params: readonly string[];
   /** The model source. */
@@ -56,18 +62,31 @@ export class Model {
   readonly tape: Tape;
 
   constructor(source: string, options: OdeOptions = {}) {
-    const parsed = parseModel(source, options.params);
+    const parsed = parseModel(source, options.params, options.dims);
     this.source = source;
     this.states = parsed.states;
+    this.sizes = parsed.sizes;
+    this.length = parsed.sizes.reduce((a, b) => a + b, 0);
     this.params = parsed.params;
     this.graph = parsed.graph;
     this.outputs = parsed.outputs;
-    this.tape = compileTape(parsed.outputs, parsed.states.length, parsed.params.length);
+    this.tape = compileTape(parsed.outputs, this.length, parsed.params.length, parsed.sizes);
+  }
+
+  /** Derivatives and emitted code handle scalar models for now. */
+  private requireScalar(what: string): void {
+    if (this.length !== this.states.length || hasVectors(this.outputs)) {
+      throw new Error(`Model: ${what} is not available for models with vector states yet`);
+    }
   }
 
   /** The model as source: one `d<state> = …` line per state (intermediates written out). */
   toString(): string {
-    return this.states.map((s, i) => `d${s} = ${printNode(this.outputs[i], this)}`).join('\n');
+    const at = new Map<number, string>();
+    let offset = 0;
+    this.states.forEach((s, i) => { at.set(offset, s); offset += this.sizes[i]; });
+    const names = { stateName: (index: number) => at.get(index)!, params: this.params };
+    return this.states.map((s, i) => `d${s} = ${printNode(this.outputs[i], names)}`).join('\n');
   }
 
   /**
@@ -87,6 +106,8 @@ export class Model {
     const m = Object.create(Model.prototype) as { -readonly [K in keyof Model]: Model[K] };
     m.source = '';
     m.states = [...spec.states];
+    m.sizes = spec.states.map(() => 1);
+    m.length = spec.states.length;
     m.params = [...spec.params];
     m.graph = graph;
     m.outputs = [...spec.outputs];
@@ -108,6 +129,7 @@ export class Model {
     if (this.wasmFunction) return true;
     if (this.wasmTried) return false;
     try {
+      this.requireScalar('compileWasm');
       const eng = getEngine();
       const bytes = emitModelWasm(this.outputs, this.tape.paramBase);
       const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
@@ -126,6 +148,7 @@ export class Model {
 
   /** ∂f/∂u as IR (row-major, entry i·n + j) with its tape, built on first use. */
   private stateJacobian() {
+    this.requireScalar('the Jacobian');
     if (!this.jacU) {
       const nodes = jacobianNodes(this.graph, this.outputs, 'state', this.states.length);
       this.jacU = { nodes, tape: compileTape(nodes, this.states.length, this.params.length) };
@@ -135,6 +158,7 @@ export class Model {
 
   /** ∂f/∂p as IR (row-major, entry i·np + j) with its tape, built on first use. */
   private paramJacobianIR() {
+    this.requireScalar('the parameter Jacobian');
     if (!this.jacP) {
       const nodes = jacobianNodes(this.graph, this.outputs, 'param', this.params.length);
       this.jacP = { nodes, tape: compileTape(nodes, this.states.length, this.params.length) };
@@ -155,6 +179,7 @@ export class Model {
    * (default), or `'forward'`: one dual-number sweep of the tape with n tangent lanes.
    */
   jacobian(u: ArrayLike<number>, p?: unknown, t = 0, method: JacobianMethod = 'symbolic'): Float64Array {
+    this.requireScalar('the Jacobian');
     const pv = this.paramVector(p);
     if (method === 'forward') return dualTape(this.tape, pv, u, t, u.length, identity(u.length)).T;
     if (method === 'reverse') return this.rowsByReverse(u, pv, t, 'du');
@@ -164,6 +189,7 @@ export class Model {
 
   /** ∂f/∂p at (u, p, t), row-major n×np; `method` as for `jacobian`. */
   paramJacobian(u: ArrayLike<number>, p?: unknown, t = 0, method: JacobianMethod = 'symbolic'): Float64Array {
+    this.requireScalar('the parameter Jacobian');
     const pv = this.paramVector(p);
     const np = this.params.length;
     if (method === 'forward') return dualTape(this.tape, pv, u, t, np, new Float64Array(u.length * np), identity(np)).T;
@@ -191,6 +217,7 @@ export class Model {
    * the tape (what adjoint sensitivities need).
    */
   vjp(u: ArrayLike<number>, p: unknown, t: number, w: ArrayLike<number>): { u: Float64Array; p: Float64Array } {
+    this.requireScalar('vjp');
     if (w.length !== this.states.length) throw new RangeError(`Model.vjp: w has ${w.length} values but the model has ${this.states.length} states`);
     const r = reverseTape(this.tape, this.paramVector(p), u, t, w);
     return { u: r.du, p: r.dp };
@@ -198,6 +225,7 @@ export class Model {
 
   /** The Jacobian–vector product (∂f/∂u)·v at (u, p, t), by forward-mode AD on the tape. */
   jvp(u: ArrayLike<number>, p: unknown, t: number, v: ArrayLike<number>): Float64Array {
+    this.requireScalar('jvp');
     if (v.length !== this.states.length) throw new RangeError(`Model.jvp: v has ${v.length} values but the model has ${this.states.length} states`);
     return dualTape(this.tape, this.paramVector(p), u, t, 1, v).T;
   }

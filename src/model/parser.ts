@@ -11,20 +11,22 @@
  */
 import { tokenize, type Token } from './lexer.js';
 import { ModelSyntaxError } from './errors.js';
-import { Graph, type Node, type UnaryOp, type BinaryOp } from './ir.js';
+import { Graph, ShapeError, type Node, type UnaryOp, type BinaryOp } from './ir.js';
 
 const UNARY_FUNCS: Record<string, UnaryOp> = {
   exp: 'exp', log: 'log', log1p: 'log1p', expm1: 'expm1', sqrt: 'sqrt', abs: 'abs', sin: 'sin', cos: 'cos',
   tan: 'tan', asin: 'asin', acos: 'acos', atan: 'atan', sinh: 'sinh', cosh: 'cosh', tanh: 'tanh',
-  sign: 'sign', sigmoid: 'sigmoid', softplus: 'softplus', relu: 'relu',
+  sign: 'sign', sigmoid: 'sigmoid', softplus: 'softplus', relu: 'relu', sum: 'sum',
 };
-const BINARY_FUNCS: Record<string, BinaryOp> = { pow: 'pow', min: 'min', max: 'max' };
+const BINARY_FUNCS: Record<string, BinaryOp> = { pow: 'pow', min: 'min', max: 'max', dot: 'dot' };
 const COMPARISONS: Record<string, BinaryOp> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
 const CONSTANTS: Record<string, number> = { pi: 3.141592653589793, π: 3.141592653589793, e: 2.718281828459045 };
 
 export interface ParsedModel {
   graph: Graph;
   states: string[];
+  /** Length of each state (1: scalar). */
+  sizes: number[];
   params: string[];
   /** du[i] as an IR node, in state order. */
   outputs: Node[];
@@ -56,8 +58,11 @@ function splitLines(src: string, tokens: Token[]): Line[] {
   return lines;
 }
 
-/** Parses model source into the IR. `declaredParams` fixes the parameter order (and set). */
-export function parseModel(src: string, declaredParams?: readonly string[]): ParsedModel {
+/**
+ * Parses model source into the IR. `declaredParams` fixes the parameter order (and set);
+ * `dims` makes states vectors (`{ u: 1000 }`), with elementwise operations broadcasting scalars.
+ */
+export function parseModel(src: string, declaredParams?: readonly string[], dims: Readonly<Record<string, number>> = {}): ParsedModel {
   const lines = splitLines(src, tokenize(src));
   const graph = new Graph();
   const states: string[] = [];
@@ -74,6 +79,13 @@ export function parseModel(src: string, declaredParams?: readonly string[]): Par
     }
   }
   if (states.length === 0) throw new ModelSyntaxError("the model has no equation 'dx = …'", src, 0);
+  for (const [name, len] of Object.entries(dims)) {
+    if (!states.includes(name)) throw new Error(`ode: dims names '${name}', which is not a state (states: ${states.join(', ')})`);
+    if (!Number.isInteger(len) || len < 1) throw new Error(`ode: dims.${name} must be a positive integer, got ${String(len)}`);
+  }
+  const sizes = states.map((s) => dims[s] ?? 1);
+  const offsets: number[] = [];
+  sizes.reduce((at, len, i) => { offsets[i] = at; return at + len; }, 0);
 
   const params: string[] = declaredParams ? [...declaredParams] : [];
   if (declaredParams) {
@@ -103,7 +115,7 @@ export function parseModel(src: string, declaredParams?: readonly string[]): Par
       const name = tok.text;
       if (name === 't') return graph.time();
       const si = states.indexOf(name);
-      if (si >= 0) return graph.state(si);
+      if (si >= 0) return graph.state(offsets[si], sizes[si]);
       const local = locals.get(name);
       if (local) return local;
       if (laterLocals.has(name)) throw new ModelSyntaxError(`'${name}' is used before its definition`, src, tok.pos);
@@ -114,6 +126,16 @@ export function parseModel(src: string, declaredParams?: readonly string[]): Par
         pi = params.push(name) - 1;
       }
       return graph.param(pi);
+    };
+
+    // Graph operations that may meet operands of unequal shapes report them at `tok`.
+    const shaped = (tok: Token, make: () => Node): Node => {
+      try {
+        return make();
+      } catch (e) {
+        if (e instanceof ShapeError) throw new ModelSyntaxError(e.message, src, tok.pos);
+        throw e;
+      }
     };
 
     const call = (fn: Token): Node => {
@@ -128,8 +150,8 @@ export function parseModel(src: string, declaredParams?: readonly string[]): Par
         if (args.length !== n) throw new ModelSyntaxError(`${fn.text} takes ${n} argument${n > 1 ? 's' : ''}, got ${args.length}`, src, fn.pos);
       };
       if (fn.text in UNARY_FUNCS) { arity(1); return graph.unary(UNARY_FUNCS[fn.text], args[0]); }
-      if (fn.text in BINARY_FUNCS) { arity(2); return graph.binary(BINARY_FUNCS[fn.text], args[0], args[1]); }
-      if (fn.text === 'ifelse') { arity(3); return graph.ifelse(args[0], args[1], args[2]); }
+      if (fn.text in BINARY_FUNCS) { arity(2); return shaped(fn, () => graph.binary(BINARY_FUNCS[fn.text], args[0], args[1])); }
+      if (fn.text === 'ifelse') { arity(3); return shaped(fn, () => graph.ifelse(args[0], args[1], args[2])); }
       throw new ModelSyntaxError(`unknown function '${fn.text}'`, src, fn.pos);
     };
 
@@ -153,7 +175,7 @@ export function parseModel(src: string, declaredParams?: readonly string[]): Par
 
     const power = (): Node => {
       const base = primary();
-      if (isOp('^')) { next(); return graph.binary('pow', base, unary()); }
+      if (isOp('^')) { const tok = next(); const e = unary(); return shaped(tok, () => graph.binary('pow', base, e)); }
       return base;
     };
 
@@ -166,8 +188,10 @@ export function parseModel(src: string, declaredParams?: readonly string[]): Par
     const multiplicative = (): Node => {
       let a = unary();
       while (isOp('*') || isOp('/')) {
-        const op = next().text === '*' ? 'mul' : 'div';
-        a = graph.binary(op, a, unary());
+        const tok = next();
+        const b = unary();
+        const left = a;
+        a = shaped(tok, () => graph.binary(tok.text === '*' ? 'mul' : 'div', left, b));
       }
       return a;
     };
@@ -175,8 +199,10 @@ export function parseModel(src: string, declaredParams?: readonly string[]): Par
     const additive = (): Node => {
       let a = multiplicative();
       while (isOp('+') || isOp('-')) {
-        const op = next().text === '+' ? 'add' : 'sub';
-        a = graph.binary(op, a, multiplicative());
+        const tok = next();
+        const b = multiplicative();
+        const left = a;
+        a = shaped(tok, () => graph.binary(tok.text === '+' ? 'add' : 'sub', left, b));
       }
       return a;
     };
@@ -184,7 +210,7 @@ export function parseModel(src: string, declaredParams?: readonly string[]): Par
     const comparison = (): Node => {
       const a = additive();
       const t = peek();
-      if (t.kind === 'op' && t.text in COMPARISONS) { next(); return graph.binary(COMPARISONS[t.text], a, additive()); }
+      if (t.kind === 'op' && t.text in COMPARISONS) { next(); const b = additive(); return shaped(t, () => graph.binary(COMPARISONS[t.text], a, b)); }
       return a;
     };
 
@@ -193,7 +219,11 @@ export function parseModel(src: string, declaredParams?: readonly string[]): Par
 
     const name = line.lhs.text;
     if (isStateLine(line)) {
-      outputs[states.indexOf(name.slice(1))] = value;
+      const si = states.indexOf(name.slice(1));
+      if (value.len !== 1 && value.len !== sizes[si]) {
+        throw new ModelSyntaxError(`d${states[si]} has ${sizes[si]} entries but the right side has ${value.len}`, src, line.lhs.pos);
+      }
+      outputs[si] = value;
     } else {
       if (locals.has(name)) throw new ModelSyntaxError(`'${name}' is defined twice`, src, line.lhs.pos);
       if (name === 't' || name in CONSTANTS || states.includes(name)) throw new ModelSyntaxError(`'${name}' cannot be redefined`, src, line.lhs.pos);
@@ -202,5 +232,5 @@ export function parseModel(src: string, declaredParams?: readonly string[]): Par
       laterLocals.delete(name);
     }
   }
-  return { graph, states, params, outputs: outputs as Node[] };
+  return { graph, states, sizes, params, outputs: outputs as Node[] };
 }

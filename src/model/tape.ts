@@ -1,7 +1,7 @@
 /**
  * Lowers the IR to tape bytecode for the engine's interpreter (assembly/tape/primal.ts).
- * Registers: 0 = t, 1..n = state, then the parameters, then the constants, then one
- * register per operation in topological order.
+ * Registers: 0 = t, 1..n = the flat state, then the parameters, then the constants, then a
+ * block per operation (one register for a scalar, `len` for a vector), in topological order.
  */
 import * as O from '../../assembly/tape/opcodes.js';
 import { topoOrder, type Node, type UnaryOp, type BinaryOp } from './ir.js';
@@ -10,28 +10,32 @@ const UNARY: Record<UnaryOp, number> = {
   neg: O.OP_NEG, exp: O.OP_EXP, log: O.OP_LOG, log1p: O.OP_LOG1P, expm1: O.OP_EXPM1, sqrt: O.OP_SQRT,
   abs: O.OP_ABS, sin: O.OP_SIN, cos: O.OP_COS, tan: O.OP_TAN, asin: O.OP_ASIN, acos: O.OP_ACOS,
   atan: O.OP_ATAN, sinh: O.OP_SINH, cosh: O.OP_COSH, tanh: O.OP_TANH, sign: O.OP_SIGN,
-  sigmoid: O.OP_SIGMOID, softplus: O.OP_SOFTPLUS, relu: O.OP_RELU,
+  sigmoid: O.OP_SIGMOID, softplus: O.OP_SOFTPLUS, relu: O.OP_RELU, sum: O.OP_SUM,
 };
 const BINARY: Record<BinaryOp, number> = {
   add: O.OP_ADD, sub: O.OP_SUB, mul: O.OP_MUL, div: O.OP_DIV, pow: O.OP_POW, min: O.OP_MIN, max: O.OP_MAX,
-  lt: O.OP_LT, le: O.OP_LE, gt: O.OP_GT, ge: O.OP_GE, eq: O.OP_EQ, ne: O.OP_NE,
+  lt: O.OP_LT, le: O.OP_LE, gt: O.OP_GT, ge: O.OP_GE, eq: O.OP_EQ, ne: O.OP_NE, dot: O.OP_DOT,
 };
 
 export interface Tape {
-  /** Header, output registers and instructions, as the engine reads them. */
+  /** Header, output segments and instructions, as the engine reads them. */
   code: Int32Array;
   /** Initial register file: t and the state are filled at every call, parameters per solve. */
   regs: Float64Array;
   /** First parameter register. */
   paramBase: number;
+  /** Length of the flat state. */
   nstates: number;
   nparams: number;
-  /** Number of outputs. */
+  /** Number of output values (the flat length of du, or of a Jacobian). */
   nout: number;
 }
 
-/** Compiles `outputs` as functions of (t, u, p); any number of outputs (f, a Jacobian, …). */
-export function compileTape(outputs: readonly Node[], nstates: number, nparams: number): Tape {
+/**
+ * Compiles `outputs` as functions of (t, u, p). `sizes[i]`, when given, is the length output i
+ * fills (a scalar output is broadcast); by default every output is one value.
+ */
+export function compileTape(outputs: readonly Node[], nstates: number, nparams: number, sizes?: readonly number[]): Tape {
   const order = topoOrder(outputs);
   const regOf = new Map<number, number>();
   const constants: number[] = [];
@@ -44,12 +48,15 @@ export function compileTape(outputs: readonly Node[], nstates: number, nparams: 
     else if (node.kind === 'const') regOf.set(node.id, constBase + constants.push(node.value) - 1);
   }
   const ops = order.filter((n) => n.kind === 'unary' || n.kind === 'binary' || n.kind === 'ifelse');
-  const tempBase = constBase + constants.length;
-  ops.forEach((n, i) => regOf.set(n.id, tempBase + i));
-  const nregs = tempBase + ops.length;
+  let next = constBase + constants.length;
+  for (const n of ops) {
+    regOf.set(n.id, next);
+    next += n.len;
+  }
+  const nregs = next;
 
   const outAt = O.TH_SIZE;
-  const codeAt = outAt + outputs.length;
+  const codeAt = outAt + 3 * outputs.length;
   const code = new Int32Array(codeAt + ops.length * O.INSTR_WIDTH);
   code[O.TH_NINSTR] = ops.length;
   code[O.TH_NREGS] = nregs;
@@ -57,25 +64,42 @@ export function compileTape(outputs: readonly Node[], nstates: number, nparams: 
   code[O.TH_OUT] = outAt;
   code[O.TH_CODE] = codeAt;
   code[O.TH_NOUT] = outputs.length;
-  outputs.forEach((n, i) => { code[outAt + i] = regOf.get(n.id)!; });
+  let nout = 0;
+  outputs.forEach((n, i) => {
+    const len = sizes ? sizes[i] : 1;
+    code[outAt + 3 * i] = regOf.get(n.id)!;
+    code[outAt + 3 * i + 1] = len;
+    code[outAt + 3 * i + 2] = n.len > 1 ? 1 : 0;
+    nout += len;
+  });
+  const vec = (x: Node) => (x.len > 1 ? 1 : 0);
   ops.forEach((n, i) => {
     const at = codeAt + i * O.INSTR_WIDTH;
     code[at + 1] = regOf.get(n.id)!;
     if (n.kind === 'unary') {
       code[at] = UNARY[n.op];
       code[at + 2] = regOf.get(n.a.id)!;
+      code[at + O.I_LEN] = Math.max(n.len, n.a.len);
+      code[at + O.I_SA] = vec(n.a);
     } else if (n.kind === 'binary') {
       code[at] = BINARY[n.op];
       code[at + 2] = regOf.get(n.a.id)!;
       code[at + 3] = regOf.get(n.b.id)!;
+      code[at + O.I_LEN] = Math.max(n.len, n.a.len, n.b.len);
+      code[at + O.I_SA] = vec(n.a);
+      code[at + O.I_SB] = vec(n.b);
     } else if (n.kind === 'ifelse') {
       code[at] = O.OP_IFELSE;
       code[at + 2] = regOf.get(n.cond.id)!;
       code[at + 3] = regOf.get(n.a.id)!;
       code[at + 4] = regOf.get(n.b.id)!;
+      code[at + O.I_LEN] = n.len;
+      code[at + O.I_SA] = vec(n.cond);
+      code[at + O.I_SB] = vec(n.a);
+      code[at + O.I_SC] = vec(n.b);
     }
   });
   const regs = new Float64Array(nregs);
   regs.set(constants, constBase);
-  return { code, regs, paramBase, nstates, nparams, nout: outputs.length };
+  return { code, regs, paramBase, nstates, nparams, nout };
 }

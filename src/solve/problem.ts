@@ -50,8 +50,9 @@ export class ODEProblem<P = unknown> {
     this.tspan = [t0, t1];
     this.p = p as P;
     if (f instanceof Model) {
-      if (this.u0.length !== f.states.length) {
-        throw new RangeError(`ODEProblem: u0 has ${this.u0.length} values but the model has ${f.states.length} states (${f.states.join(', ')})`);
+      if (this.u0.length !== f.length) {
+        const shape = f.states.map((s, i) => (f.sizes[i] > 1 ? `${s}[${f.sizes[i]}]` : s)).join(', ');
+        throw new RangeError(`ODEProblem: u0 has ${this.u0.length} values but the model has ${f.length} (${shape})`);
       }
       this.model = f;
       this.paramVector = f.paramVector(p);
