@@ -71,6 +71,33 @@ for (const m of models) {
   console.log(`${m.name}: floor ${ns.floor.toFixed(2)} ns, emitted ${ns.wasm.toFixed(2)} ns, tape ${ns.tape.toFixed(2)} ns, JS ${ns.js.toFixed(2)} ns`);
 }
 
+// The 100 000-state vector model: one evaluation is 100 000 elementwise sin(cos(u)) − exp(u).
+{
+  const N = 100000;
+  const REPS = 20;
+  const model = ode({ dims: { u: N } })`du = sin(cos(u)) - exp(u)`;
+  const u = Float64Array.from({ length: N }, (_, i) => i / N);
+  const du = new Float64Array(N);
+  const pages = Math.ceil((2 * 8 * N + 65536) / 65536);
+  if (floor.memory.buffer.byteLength < pages * 65536) floor.memory.grow(pages - floor.memory.buffer.byteLength / 65536);
+  new Float64Array(floor.memory.buffer).set(u, 0);
+  const js = () => { for (let r = 0; r < REPS; r++) for (let i = 0; i < N; i++) du[i] = Math.sin(Math.cos(u[i])) - Math.exp(u[i]); };
+  const tape = () => model.evaluate(u, [], 0, REPS);
+  const fl = () => floor.sinCosExpMany(0, 8 * N, N, REPS);
+  for (const f of [js, tape, fl]) f();
+  const t = { js: [], tape: [], fl: [] };
+  for (let r = 0; r < 7; r++) {
+    for (const [k, f] of [['js', js], ['tape', tape], ['fl', fl]]) {
+      const t0 = performance.now();
+      f();
+      t[k].push((performance.now() - t0) / REPS);
+    }
+  }
+  const ms = { js: median(t.js), tape: median(t.tape), fl: median(t.fl) };
+  console.log(`vector model: floor ${ms.fl.toFixed(3)} ms, tape ${ms.tape.toFixed(3)} ms, JS ${ms.js.toFixed(3)} ms per evaluation`);
+  rows.push(`| du = sin(cos u) − exp u, 100 000 states (ms per evaluation) | ${model.tape.code[0]} | ${ms.fl.toFixed(3)} | — | — | ${ms.tape.toFixed(3)} | ${(ms.tape / ms.fl).toFixed(2)}× | ${ms.js.toFixed(3)} |`);
+}
+
 const md = [
   '',
   '## 3. Compiled models: right-hand-side cost per evaluation',
@@ -81,7 +108,7 @@ const md = [
   '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ...rows,
   '',
-  'The target for scalar models is at most 2× the hand-written cost. The emitted code pays an indirect call and reads its parameters from memory at every evaluation; the interpreter (the only evaluator where run-time compilation is refused, as in workerd) dispatches every instruction through a `switch` and is far above the target.',
+  'For the vector model the target is at most 1.2× the hand-written cost (which uses the engine\'s scalar sin, cos and exp per element; vectorized SIMD versions are still to come, and so are emitted code and derivatives for vector models). The target for scalar models is at most 2× the hand-written cost. The emitted code pays an indirect call and reads its parameters from memory at every evaluation; the interpreter (the only evaluator where run-time compilation is refused, as in workerd) dispatches every instruction through a `switch` and is far above the target.',
   '',
 ];
 // Replace this section if an earlier run of this script left one.

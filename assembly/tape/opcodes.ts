@@ -20,6 +20,7 @@ export const TH_NSTATES = 2; // length of the flat state
 export const TH_OUT = 3; // offset (in i32s from the tape start) of the output segments
 export const TH_CODE = 4; // offset of the first instruction
 export const TH_NOUT = 5; // number of output segments; each is (register, length, step)
+export const TH_VECTOR = 6; // 1 when some instruction runs over a vector
 export const TH_SIZE = 8;
 
 // Binary arithmetic.

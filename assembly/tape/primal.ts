@@ -3,7 +3,7 @@
 // math, so the bits are the same in every runtime.
 
 import {
-  INSTR_WIDTH, I_LEN, I_SA, I_SB, I_SC, TH_NINSTR, TH_NSTATES, TH_OUT, TH_CODE, TH_NOUT, OP_SUM, OP_DOT,
+  INSTR_WIDTH, I_LEN, I_SA, I_SB, I_SC, TH_NINSTR, TH_NSTATES, TH_OUT, TH_CODE, TH_NOUT, TH_VECTOR, OP_SUM, OP_DOT,
   OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_POW, OP_MIN, OP_MAX, OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE,
   OP_NEG, OP_EXP, OP_LOG, OP_LOG1P, OP_EXPM1, OP_SQRT, OP_ABS, OP_SIN, OP_COS, OP_TAN, OP_ASIN,
   OP_ACOS, OP_ATAN, OP_SINH, OP_COSH, OP_TANH, OP_SIGN, OP_SIGMOID, OP_SOFTPLUS, OP_RELU, OP_COPY,
@@ -71,46 +71,53 @@ function vectorOp(op: i32, regs: usize, d: i32, ia: i32, ib: i32, ic: i32, len: 
   const da = <usize>sa << 3;
   const db = <usize>sb << 3;
   const dc = <usize>sc << 3;
-  if (op == OP_SUM || op == OP_DOT) {
+  switch (op) {
     // Left to right, as a JavaScript loop would add them.
-    let acc = 0.0;
-    if (op == OP_SUM) for (let i = 0; i < len; i++) acc += load<f64>(pa + <usize>i * da);
-    else for (let i = 0; i < len; i++) acc += load<f64>(pa + <usize>i * da) * load<f64>(pb + <usize>i * db);
-    store<f64>(pd, acc);
-    return;
-  }
-  for (let i = 0; i < len; i++) {
-    const a = load<f64>(pa + <usize>i * da);
-    const b = load<f64>(pb + <usize>i * db);
-    let r: f64;
-    if (op == OP_MUL) r = a * b;
-    else if (op == OP_ADD) r = a + b;
-    else if (op == OP_SUB) r = a - b;
-    else if (op == OP_DIV) r = a / b;
-    else if (op == OP_NEG) r = -a;
-    else r = elementary(op, a, b, load<f64>(pc + <usize>i * dc));
-    store<f64>(pd + (<usize>i << 3), r);
+    case OP_SUM: {
+      let acc = 0.0;
+      for (let i = 0; i < len; i++) acc += load<f64>(pa + <usize>i * da);
+      store<f64>(pd, acc);
+      return;
+    }
+    case OP_DOT: {
+      let acc = 0.0;
+      for (let i = 0; i < len; i++) acc += load<f64>(pa + <usize>i * da) * load<f64>(pb + <usize>i * db);
+      store<f64>(pd, acc);
+      return;
+    }
+    // The common elementwise operations get loops of their own: no dispatch per element.
+    case OP_ADD: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), load<f64>(pa + <usize>i * da) + load<f64>(pb + <usize>i * db)); return;
+    case OP_SUB: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), load<f64>(pa + <usize>i * da) - load<f64>(pb + <usize>i * db)); return;
+    case OP_MUL: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), load<f64>(pa + <usize>i * da) * load<f64>(pb + <usize>i * db)); return;
+    case OP_DIV: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), load<f64>(pa + <usize>i * da) / load<f64>(pb + <usize>i * db)); return;
+    case OP_NEG: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), -load<f64>(pa + <usize>i * da)); return;
+    case OP_EXP: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), Math.exp(load<f64>(pa + <usize>i * da))); return;
+    case OP_LOG: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), Math.log(load<f64>(pa + <usize>i * da))); return;
+    case OP_SIN: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), Math.sin(load<f64>(pa + <usize>i * da))); return;
+    case OP_COS: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), Math.cos(load<f64>(pa + <usize>i * da))); return;
+    case OP_TANH: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), Math.tanh(load<f64>(pa + <usize>i * da))); return;
+    case OP_SQRT: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), sqrt(load<f64>(pa + <usize>i * da))); return;
+    default:
+      for (let i = 0; i < len; i++) {
+        const r = elementary(op, load<f64>(pa + <usize>i * da), load<f64>(pb + <usize>i * db), load<f64>(pc + <usize>i * dc));
+        store<f64>(pd + (<usize>i << 3), r);
+      }
   }
 }
 
-/** Evaluates the tape: t and u go into their registers, the outputs into du. */
-export function tapePrimal(tape: usize, regs: usize, t: f64, u: usize, du: usize): void {
-  const n = load<i32>(tape + (<usize>TH_NSTATES << 2));
-  store<f64>(regs, t);
-  // An element loop for the small states of scalar models (memory.copy's call costs more).
-  if (n > 64) memory.copy(regs + 8, u, <usize>n << 3);
-  else for (let i = 0; i < n; i++) store<f64>(regs + 8 + (<usize>i << 3), load<f64>(u + (<usize>i << 3)));
-  const ninstr = load<i32>(tape + (<usize>TH_NINSTR << 2));
-  let ip = tape + (<usize>load<i32>(tape + (<usize>TH_CODE << 2)) << 2);
-  const end = ip + (<usize>(ninstr * INSTR_WIDTH) << 2);
+/** A tape with vector instructions: each instruction runs over its length. */
+function vectorSweep(regs: usize, ip: usize, end: usize): void {
+  for (; ip < end; ip += INSTR_WIDTH << 2) {
+    const len = load<i32>(ip, I_LEN << 2);
+    vectorOp(load<i32>(ip), regs, load<i32>(ip, 4), load<i32>(ip, 8), load<i32>(ip, 12), load<i32>(ip, 16), len,
+      len == 1 ? 0 : load<i32>(ip, I_SA << 2), len == 1 ? 0 : load<i32>(ip, I_SB << 2), len == 1 ? 0 : load<i32>(ip, I_SC << 2));
+  }
+}
+
+/** A tape of scalars only: the interpreter's fast path. */
+function scalarSweep(regs: usize, ip: usize, end: usize): void {
   for (; ip < end; ip += INSTR_WIDTH << 2) {
     const op = load<i32>(ip);
-    const len = load<i32>(ip, I_LEN << 2);
-    if (len != 1) {
-      vectorOp(op, regs, load<i32>(ip, 4), load<i32>(ip, 8), load<i32>(ip, 12), load<i32>(ip, 16), len,
-        load<i32>(ip, I_SA << 2), load<i32>(ip, I_SB << 2), load<i32>(ip, I_SC << 2));
-      continue;
-    }
     const dst = regs + (<usize>load<i32>(ip, 4) << 3);
     const a = reg(regs, load<i32>(ip, 8));
     // Arithmetic, the bulk of every model, is decided here; the rest is one call away.
@@ -127,6 +134,20 @@ export function tapePrimal(tape: usize, regs: usize, t: f64, u: usize, du: usize
       store<f64>(dst, elementary(op, a, reg(regs, load<i32>(ip, 12)), reg(regs, load<i32>(ip, 16))));
     }
   }
+}
+
+/** Evaluates the tape: t and u go into their registers, the outputs into du. */
+export function tapePrimal(tape: usize, regs: usize, t: f64, u: usize, du: usize): void {
+  const n = load<i32>(tape + (<usize>TH_NSTATES << 2));
+  store<f64>(regs, t);
+  // An element loop for the small states of scalar models (memory.copy's call costs more).
+  if (n > 64) memory.copy(regs + 8, u, <usize>n << 3);
+  else for (let i = 0; i < n; i++) store<f64>(regs + 8 + (<usize>i << 3), load<f64>(u + (<usize>i << 3)));
+  const ninstr = load<i32>(tape + (<usize>TH_NINSTR << 2));
+  const ip = tape + (<usize>load<i32>(tape + (<usize>TH_CODE << 2)) << 2);
+  const end = ip + (<usize>(ninstr * INSTR_WIDTH) << 2);
+  if (load<i32>(tape + (<usize>TH_VECTOR << 2)) != 0) vectorSweep(regs, ip, end);
+  else scalarSweep(regs, ip, end);
   // Output segments (register, length, step): a step of 0 broadcasts a scalar.
   const segs = tape + (<usize>load<i32>(tape + (<usize>TH_OUT << 2)) << 2);
   const nseg = load<i32>(tape + (<usize>TH_NOUT << 2));

@@ -18,3 +18,13 @@ export function roberMany(u: usize, du: usize, p: usize, count: i32): void {
     store<f64>(du, k2 * y2 * y2, 16);
   }
 }
+
+/** du = sin(cos(u)) − exp(u) elementwise over n entries, `count` times (the engine's scalar math). */
+export function sinCosExpMany(u: usize, du: usize, n: i32, count: i32): void {
+  for (let c = 0; c < count; c++) {
+    for (let i = 0; i < n; i++) {
+      const x = load<f64>(u + (<usize>i << 3));
+      store<f64>(du + (<usize>i << 3), Math.sin(Math.cos(x)) - Math.exp(x));
+    }
+  }
+}

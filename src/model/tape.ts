@@ -99,6 +99,7 @@ export function compileTape(outputs: readonly Node[], nstates: number, nparams: 
       code[at + O.I_SC] = vec(n.b);
     }
   });
+  code[O.TH_VECTOR] = ops.some((n, i) => code[codeAt + i * O.INSTR_WIDTH + O.I_LEN] !== 1) ? 1 : 0;
   const regs = new Float64Array(nregs);
   regs.set(constants, constBase);
   return { code, regs, paramBase, nstates, nparams, nout };
