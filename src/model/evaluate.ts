@@ -1,32 +1,56 @@
-/** Runs a compiled tape once in the engine (model evaluation, Jacobians) and copies the result out. */
-import { getEngine } from '../runtime/engine.js';
+/** Runs a compiled tape in the engine (evaluation, forward and reverse AD) and copies results out. */
+import { getEngine, type Engine } from '../runtime/engine.js';
 import type { Tape } from './tape.js';
+
+/** Engine memory for one tape run: the tape, its registers (parameters set) and u. */
+interface Loaded {
+  eng: Engine;
+  pCode: number;
+  pRegs: number;
+  pU: number;
+  /** Allocates `n` f64s (at least one) in the same run. */
+  f64(n: number): number;
+  /** Copies `n` f64s out of engine memory. */
+  read(ptr: number, n: number): Float64Array;
+}
+
+/**
+ * Loads the tape with parameters and u into engine memory, runs `fn`, and frees everything —
+ * also when `fn` throws. Checks u's length and t.
+ */
+function withTape<T>(tape: Tape, params: Float64Array, u: ArrayLike<number>, t: number, fn: (l: Loaded) => T): T {
+  if (u.length !== tape.nstates) throw new RangeError(`Model: u has ${u.length} values but the model has ${tape.nstates}`);
+  if (typeof t !== 'number' || !Number.isFinite(t)) throw new RangeError(`Model: t must be a finite number, got ${String(t)}`);
+  const eng = getEngine();
+  const mark = eng.mark();
+  try {
+    const f64 = (n: number) => eng.alloc(8 * Math.max(1, n));
+    const pCode = eng.alloc(4 * tape.code.length);
+    const pRegs = f64(tape.regs.length);
+    const pU = f64(tape.nstates);
+    eng.i32.set(tape.code, pCode >>> 2);
+    eng.f64.set(tape.regs, pRegs >>> 3);
+    eng.f64.set(params, (pRegs >>> 3) + tape.paramBase);
+    eng.f64.set(u, pU >>> 3);
+    const read = (ptr: number, n: number) => eng.f64.slice(ptr >>> 3, (ptr >>> 3) + n);
+    return fn({ eng, pCode, pRegs, pU, f64, read });
+  } finally {
+    eng.release(mark);
+  }
+}
 
 /**
  * f(t, u) from the tape, or from the model's emitted WebAssembly function when `func` is not 0;
  * with `repeat` > 1 the engine evaluates it that many times (benchmarks).
  */
 export function evaluateTape(tape: Tape, params: Float64Array, u: ArrayLike<number>, t: number, repeat = 1, func = 0): Float64Array {
-  if (u.length !== tape.nstates) throw new RangeError(`Model: u has ${u.length} values but the model has ${tape.nstates} states`);
-  if (typeof t !== 'number' || !Number.isFinite(t)) throw new RangeError(`Model: t must be a finite number, got ${String(t)}`);
-  const eng = getEngine();
-  const mark = eng.mark();
-  try {
-    const pCode = eng.alloc(4 * tape.code.length);
-    const pRegs = eng.alloc(8 * tape.regs.length);
-    const pU = eng.alloc(8 * Math.max(1, tape.nstates));
-    const pOut = eng.alloc(8 * Math.max(1, tape.nout));
-    eng.i32.set(tape.code, pCode >>> 2);
-    eng.f64.set(tape.regs, pRegs >>> 3);
-    eng.f64.set(params, (pRegs >>> 3) + tape.paramBase);
-    eng.f64.set(u, pU >>> 3);
+  return withTape(tape, params, u, t, ({ eng, pCode, pRegs, pU, f64, read }) => {
+    const pOut = f64(tape.nout);
     if (func) eng.raw.funcEvaluateMany(func, pRegs, t, pU, pOut, repeat);
     else if (repeat > 1) eng.raw.tapeEvaluateMany(pCode, pRegs, t, pU, pOut, repeat);
     else eng.raw.tapeEvaluate(pCode, pRegs, t, pU, pOut);
-    return eng.f64.slice(pOut >>> 3, (pOut >>> 3) + tape.nout);
-  } finally {
-    eng.release(mark);
-  }
+    return read(pOut, tape.nout);
+  });
 }
 
 /**
@@ -38,34 +62,19 @@ export function dualTape(
   tape: Tape, params: Float64Array, u: ArrayLike<number>, t: number,
   k: number, V: ArrayLike<number>, W?: ArrayLike<number>,
 ): { f: Float64Array; T: Float64Array } {
-  if (u.length !== tape.nstates) throw new RangeError(`Model: u has ${u.length} values but the model has ${tape.nstates} states`);
   if (V.length !== tape.nstates * k) throw new RangeError(`Model: the directions have ${V.length} values, expected ${tape.nstates}·${k}`);
   if (W && W.length !== tape.nparams * k) throw new RangeError(`Model: the parameter directions have ${W.length} values, expected ${tape.nparams}·${k}`);
-  const eng = getEngine();
-  const mark = eng.mark();
-  try {
-    const pCode = eng.alloc(4 * tape.code.length);
-    const pRegs = eng.alloc(8 * tape.regs.length);
-    const pTang = eng.alloc(8 * tape.regs.length * k);
-    const pU = eng.alloc(8 * Math.max(1, tape.nstates));
-    const pV = eng.alloc(8 * Math.max(1, V.length));
-    const pW = W ? eng.alloc(8 * Math.max(1, W.length)) : 0;
-    const pOut = eng.alloc(8 * Math.max(1, tape.nout));
-    const pOutT = eng.alloc(8 * Math.max(1, tape.nout * k));
-    eng.i32.set(tape.code, pCode >>> 2);
-    eng.f64.set(tape.regs, pRegs >>> 3);
-    eng.f64.set(params, (pRegs >>> 3) + tape.paramBase);
-    eng.f64.set(u, pU >>> 3);
+  return withTape(tape, params, u, t, ({ eng, pCode, pRegs, pU, f64, read }) => {
+    const pTang = f64(tape.regs.length * k);
+    const pV = f64(V.length);
+    const pW = W ? f64(W.length) : 0;
+    const pOut = f64(tape.nout);
+    const pOutT = f64(tape.nout * k);
     eng.f64.set(V, pV >>> 3);
     if (W) eng.f64.set(W, pW >>> 3);
     eng.raw.tapeDual(pCode, pRegs, pTang, t, pU, pV, pW, tape.paramBase, tape.nparams, k, pOut, pOutT);
-    return {
-      f: eng.f64.slice(pOut >>> 3, (pOut >>> 3) + tape.nout),
-      T: eng.f64.slice(pOutT >>> 3, (pOutT >>> 3) + tape.nout * k),
-    };
-  } finally {
-    eng.release(mark);
-  }
+    return { f: read(pOut, tape.nout), T: read(pOutT, tape.nout * k) };
+  });
 }
 
 /**
@@ -75,32 +84,15 @@ export function dualTape(
 export function reverseTape(
   tape: Tape, params: Float64Array, u: ArrayLike<number>, t: number, w: ArrayLike<number>,
 ): { f: Float64Array; du: Float64Array; dp: Float64Array } {
-  if (u.length !== tape.nstates) throw new RangeError(`Model: u has ${u.length} values but the model has ${tape.nstates} states`);
   if (w.length !== tape.nout) throw new RangeError(`Model: w has ${w.length} values but the model has ${tape.nout} outputs`);
-  const eng = getEngine();
-  const mark = eng.mark();
-  try {
-    const pCode = eng.alloc(4 * tape.code.length);
-    const pRegs = eng.alloc(8 * tape.regs.length);
-    const pAdj = eng.alloc(8 * tape.regs.length);
-    const pU = eng.alloc(8 * Math.max(1, tape.nstates));
-    const pW = eng.alloc(8 * Math.max(1, tape.nout));
-    const pOut = eng.alloc(8 * Math.max(1, tape.nout));
-    const pVu = eng.alloc(8 * Math.max(1, tape.nstates));
-    const pVp = eng.alloc(8 * Math.max(1, tape.nparams));
-    eng.i32.set(tape.code, pCode >>> 2);
-    eng.f64.set(tape.regs, pRegs >>> 3);
-    eng.f64.set(params, (pRegs >>> 3) + tape.paramBase);
-    eng.f64.set(u, pU >>> 3);
+  return withTape(tape, params, u, t, ({ eng, pCode, pRegs, pU, f64, read }) => {
+    const pAdj = f64(tape.regs.length);
+    const pW = f64(tape.nout);
+    const pOut = f64(tape.nout);
+    const pVu = f64(tape.nstates);
+    const pVp = f64(tape.nparams);
     eng.f64.set(w, pW >>> 3);
     eng.raw.tapeReverse(pCode, pRegs, pAdj, t, pU, pW, tape.paramBase, tape.nparams, pOut, pVu, pVp);
-    const F = eng.f64;
-    return {
-      f: F.slice(pOut >>> 3, (pOut >>> 3) + tape.nout),
-      du: F.slice(pVu >>> 3, (pVu >>> 3) + tape.nstates),
-      dp: F.slice(pVp >>> 3, (pVp >>> 3) + tape.nparams),
-    };
-  } finally {
-    eng.release(mark);
-  }
+    return { f: read(pOut, tape.nout), du: read(pVu, tape.nstates), dp: read(pVp, tape.nparams) };
+  });
 }
