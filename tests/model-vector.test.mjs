@@ -71,4 +71,25 @@ test('vector models: derivatives and emitted code say they are not available yet
   assert.is(m.toString(), 'du = -k * u');
 });
 
+test('indexing a vector state, counted from 1 as in Julia', () => {
+  const m = D.ode({ dims: { u: 3 } })`
+    du = -u + u[3]
+    dv = u[1]*u[2] - v
+  `;
+  assert.equal(Array.from(m.evaluate([1, 2, 3, 4], [])), [-1 + 3, -2 + 3, -3 + 3, 1 * 2 - 4]);
+  assert.is(m.toString(), 'du = -u + u[3]\ndv = u[1] * u[2] - v');
+  assert.is(D.ode({ dims: { u: 3 } })([m.toString()]).toString(), m.toString());
+  const bad = (src, re, column) => {
+    try { D.ode({ dims: { u: 3 } })([src]); assert.unreachable(src); } catch (e) {
+      assert.match(e.message, re);
+      assert.is(e.column, column, src);
+    }
+  };
+  bad('du = u[4]', /index 4 is outside u\[1\.\.3\] \(indices count from 1\)/, 8);
+  bad('du = u[0]', /index 0 is outside/, 8);
+  bad('du = u[1.5]', /an index must be a whole number/, 8);
+  bad('du = k[1]', /only vector states can be indexed, and 'k' is not a state/, 6);
+  bad('du = u[1', /expected '\]'/, 9);
+});
+
 test.run();

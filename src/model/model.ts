@@ -82,10 +82,15 @@ export class Model {
 
   /** The model as source: one `d<state> = …` line per state (intermediates written out). */
   toString(): string {
-    const at = new Map<number, string>();
-    let offset = 0;
-    this.states.forEach((s, i) => { at.set(offset, s); offset += this.sizes[i]; });
-    const names = { stateName: (index: number) => at.get(index)!, params: this.params };
+    const offsets: number[] = [];
+    this.sizes.reduce((at, len, i) => { offsets[i] = at; return at + len; }, 0);
+    // A whole state prints as its name, one entry of a vector state as name[i] (from 1).
+    const stateName = (index: number, len: number) => {
+      let i = this.states.length - 1;
+      while (offsets[i] > index) i--;
+      return len === this.sizes[i] ? this.states[i] : `${this.states[i]}[${index - offsets[i] + 1}]`;
+    };
+    const names = { stateName, params: this.params };
     return this.states.map((s, i) => `d${s} = ${printNode(this.outputs[i], names)}`).join('\n');
   }
 

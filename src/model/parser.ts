@@ -138,6 +138,23 @@ export function parseModel(src: string, declaredParams?: readonly string[], dims
       }
     };
 
+    // u[i]: one entry of a vector state, counted from 1 as in Julia.
+    const index = (name: Token): Node => {
+      const bracket = next(); // '['
+      const si = states.indexOf(name.text);
+      if (si < 0) throw new ModelSyntaxError(`only vector states can be indexed, and '${name.text}' is not a state`, src, name.pos);
+      const it = next();
+      const i = it.kind === 'number' ? Number(it.text) : NaN;
+      if (!Number.isInteger(i)) throw new ModelSyntaxError('an index must be a whole number', src, it.pos);
+      if (i < 1 || i > sizes[si]) {
+        throw new ModelSyntaxError(`index ${i} is outside ${name.text}[1..${sizes[si]}] (indices count from 1)`, src, it.pos);
+      }
+      if (!isOp(']')) throw new ModelSyntaxError(`expected ']'`, src, peek().pos);
+      next();
+      void bracket;
+      return graph.state(offsets[si] + i - 1);
+    };
+
     const call = (fn: Token): Node => {
       next(); // '('
       const args: Node[] = [];
@@ -161,6 +178,7 @@ export function parseModel(src: string, declaredParams?: readonly string[], dims
       if (tok.kind === 'ident') {
         next();
         if (isOp('(')) { k--; const fn = next(); return call(fn); }
+        if (isOp('[')) return index(tok);
         return symbol(tok);
       }
       if (isOp('(')) {

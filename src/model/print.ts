@@ -27,12 +27,12 @@ function constant(v: number): [string, number] {
 }
 
 /** Source text of `n`; `names` gives the state starting at a flat index, and parameter names. */
-export function printNode(n: Node, names: { stateName(index: number): string; params: readonly string[] }): string {
+export function printNode(n: Node, names: { stateName(index: number, len: number): string; params: readonly string[] }): string {
   const go = (x: Node): [string, number] => {
     switch (x.kind) {
       case 'const': return constant(x.value);
       case 'time': return ['t', PREC_ATOM];
-      case 'state': return [names.stateName(x.index), PREC_ATOM];
+      case 'state': return [names.stateName(x.index, x.len), PREC_ATOM];
       case 'param': return [names.params[x.index], PREC_ATOM];
       case 'ifelse': return [`ifelse(${go(x.cond)[0]}, ${go(x.a)[0]}, ${go(x.b)[0]})`, PREC_ATOM];
       case 'unary': {
