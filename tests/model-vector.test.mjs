@@ -54,7 +54,7 @@ test('shape errors point at the operator, and sizes are checked', () => {
   bad('du = u + v\ndv = v', { u: 3, v: 4 }, /a vector of 3 and a vector of 4/, 8);
   bad('du = u*dot(u, v)\ndv = v', { u: 3, v: 4 }, /dot needs two vectors of one length, got 3 and 4/, 8);
   bad('du = v\ndv = v', { u: 3, v: 4 }, /du has 3 entries but the right side has 4/, 1);
-  assert.throws(() => D.ode({ dims: { q: 3 } })`du = u`, /dims names 'q', which is not a state/);
+  assert.throws(() => D.ode({ dims: { q: 3 } })`du = u`, /dims names 'q', which is neither a state nor a parameter/);
   assert.throws(() => D.ode({ dims: { u: 0 } })`du = u`, /dims.u must be a positive integer/);
   const m = D.ode({ dims: { u: 3 } })`du = -u`;
   assert.throws(() => new D.ODEProblem(m, [1, 2], [0, 1]), /u0 has 2 values but the model has 3 \(u\[3\]\)/);
@@ -90,6 +90,37 @@ test('indexing a vector state, counted from 1 as in Julia', () => {
   bad('du = u[1.5]', /an index must be a whole number/, 8);
   bad('du = k[1]', /only vector states can be indexed, and 'k' is not a state/, 6);
   bad('du = u[1', /expected '\]'/, 9);
+});
+
+test('matrix parameters: W*v is a matrix–vector product, bit for bit like the JavaScript loop', () => {
+  const m = D.ode({ dims: { u: 3, W: [3, 3], b: 3 } })`du = W*u + b - c*u`;
+  assert.equal([...m.params], ['W', 'b', 'c']);
+  assert.equal([...m.paramSizes], [9, 3, 1]);
+  const W = [[0.1, -0.4, 0.3], [0.7, 0.2, -0.5], [-0.6, 0.9, 0.05]];
+  const b = [0.3, -0.2, 0.1];
+  const c = 0.25;
+  const f = (du, u) => {
+    for (let i = 0; i < 3; i++) {
+      let acc = 0;
+      for (let j = 0; j < 3; j++) acc += W[i][j] * u[j];
+      du[i] = acc + b[i] - c * u[i];
+    }
+  };
+  const u0 = [1, -0.5, 0.25];
+  const a = D.solve(new D.ODEProblem(m, u0, [0, 3], [W, b, c]), 'Tsit5', { abstol: 1e-10, reltol: 1e-10 });
+  const j = D.solve(new D.ODEProblem(f, u0, [0, 3], undefined, { inplace: true }), 'Tsit5', { abstol: 1e-10, reltol: 1e-10 });
+  assert.is(a.t.length, j.t.length);
+  a.u.forEach((u, k) => assert.equal(Array.from(u), Array.from(j.u[k])));
+  // p as a flat array, or by name with W as one flat row-major array.
+  const flat = D.solve(new D.ODEProblem(m, u0, [0, 3], [...W.flat(), ...b, c]), 'Tsit5', { abstol: 1e-10, reltol: 1e-10 });
+  const byName = D.solve(new D.ODEProblem(m, u0, [0, 3], { W: W.flat(), b, c }), 'Tsit5', { abstol: 1e-10, reltol: 1e-10 });
+  assert.equal(Array.from(flat.u[flat.u.length - 1]), Array.from(a.u[a.u.length - 1]));
+  assert.equal(Array.from(byName.u[byName.u.length - 1]), Array.from(a.u[a.u.length - 1]));
+  assert.throws(() => new D.ODEProblem(m, u0, [0, 3], [[[1, 2]], b, c]), /p\[0\] \(W\) must have 9 values, got 2/);
+  const bad = (src, dims, re) => assert.throws(() => D.ode({ dims })([src]), re);
+  bad('du = W*u', { u: 3, W: [3, 2] }, /a matrix of 2 columns cannot multiply a vector of 3/);
+  bad('du = W + u', { u: 3, W: [3, 3] }, /a matrix can only multiply a vector/);
+  bad('du = u', { u: [3, 3] }, /state 'u' cannot be a matrix/);
 });
 
 test.run();

@@ -64,3 +64,6 @@ export const OP_IFELSE = 50; // dst = a != 0 ? b : c
 // Reductions (vector → scalar).
 export const OP_SUM = 60;
 export const OP_DOT = 61;
+// Matrix–vector product: dst (len rows) = regs[a…] (rows × c, row-major) · regs[b…]; the
+// instruction's c field holds the number of columns, not a register.
+export const OP_MATVEC = 62;

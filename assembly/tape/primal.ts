@@ -3,7 +3,7 @@
 // math, so the bits are the same in every runtime.
 
 import {
-  INSTR_WIDTH, I_LEN, I_SA, I_SB, I_SC, TH_NINSTR, TH_NSTATES, TH_OUT, TH_CODE, TH_NOUT, TH_VECTOR, OP_SUM, OP_DOT,
+  INSTR_WIDTH, I_LEN, I_SA, I_SB, I_SC, TH_NINSTR, TH_NSTATES, TH_OUT, TH_CODE, TH_NOUT, TH_VECTOR, OP_SUM, OP_DOT, OP_MATVEC,
   OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_POW, OP_MIN, OP_MAX, OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE,
   OP_NEG, OP_EXP, OP_LOG, OP_LOG1P, OP_EXPM1, OP_SQRT, OP_ABS, OP_SIN, OP_COS, OP_TAN, OP_ASIN,
   OP_ACOS, OP_ATAN, OP_SINH, OP_COSH, OP_TANH, OP_SIGN, OP_SIGMOID, OP_SOFTPLUS, OP_RELU, OP_COPY,
@@ -72,6 +72,16 @@ function vectorOp(op: i32, regs: usize, d: i32, ia: i32, ib: i32, ic: i32, len: 
   const db = <usize>sb << 3;
   const dc = <usize>sc << 3;
   switch (op) {
+    case OP_MATVEC: {
+      // Row by row, each a left-to-right sum of products; ic is the number of columns.
+      for (let i = 0; i < len; i++) {
+        const row = pa + (<usize>(i * ic) << 3);
+        let acc = 0.0;
+        for (let j = 0; j < ic; j++) acc += load<f64>(row + (<usize>j << 3)) * load<f64>(pb + (<usize>j << 3));
+        store<f64>(pd + (<usize>i << 3), acc);
+      }
+      return;
+    }
     // Left to right, as a JavaScript loop would add them.
     case OP_SUM: {
       let acc = 0.0;

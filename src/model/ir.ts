@@ -11,7 +11,7 @@
  */
 
 /** Operations with two operands (elementwise, except `dot`, which reduces to a scalar). */
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'min' | 'max' | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne' | 'dot';
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'min' | 'max' | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne' | 'dot' | 'matvec';
 /** Operations with one operand (elementwise, except `sum`, which reduces to a scalar). */
 export type UnaryOp =
   | 'neg' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'abs' | 'sin' | 'cos' | 'tan' | 'asin' | 'acos'
@@ -19,13 +19,14 @@ export type UnaryOp =
 
 /**
  * A node of the graph. `len` is its shape: 1 for a scalar, N for a vector of N elements.
- * A state node stands for `len` consecutive entries of u starting at `index`.
+ * A state node stands for `len` consecutive entries of u starting at `index`; a parameter
+ * node for parameter number `index`, a matrix when `cols` > 1 (len = rows·cols, row-major).
  */
 export type Node =
   | { readonly kind: 'const'; readonly id: number; readonly len: 1; readonly value: number }
   | { readonly kind: 'time'; readonly id: number; readonly len: 1 }
   | { readonly kind: 'state'; readonly id: number; readonly len: number; readonly index: number }
-  | { readonly kind: 'param'; readonly id: number; readonly len: 1; readonly index: number }
+  | { readonly kind: 'param'; readonly id: number; readonly len: number; readonly index: number; readonly cols: number }
   | { readonly kind: 'unary'; readonly id: number; readonly len: number; readonly op: UnaryOp; readonly a: Node }
   | { readonly kind: 'binary'; readonly id: number; readonly len: number; readonly op: BinaryOp; readonly a: Node; readonly b: Node }
   | { readonly kind: 'ifelse'; readonly id: number; readonly len: number; readonly cond: Node; readonly a: Node; readonly b: Node };
@@ -88,8 +89,9 @@ export class Graph {
     return this.intern(`u:${index}:${len}`, (id) => ({ kind: 'state', id, len, index }));
   }
 
-  param(index: number): Node {
-    return this.intern(`p:${index}`, (id) => ({ kind: 'param', id, len: 1, index }));
+  /** Parameter number `index`: a scalar, a vector of `len`, or a matrix of len/cols rows. */
+  param(index: number, len = 1, cols = 1): Node {
+    return this.intern(`p:${index}`, (id) => ({ kind: 'param', id, len, index, cols }));
   }
 
   unary(op: UnaryOp, a: Node): Node {
@@ -111,8 +113,16 @@ export class Graph {
     if ((op === 'mul' || op === 'div') && one(b)) return a;
     if (op === 'mul' && one(a)) return b;
     if (op === 'sub' && b.kind === 'const' && Object.is(b.value, 0)) return a;
+    const isMatrix = (n: Node) => n.kind === 'param' && n.cols > 1;
     let len: number;
-    if (op === 'dot') {
+    if (op === 'matvec') {
+      if (!isMatrix(a) || a.kind !== 'param' || b.len !== a.cols) {
+        throw new ShapeError(`a matrix of ${a.kind === 'param' ? a.cols : 1} columns cannot multiply a vector of ${b.len}`);
+      }
+      len = a.len / a.cols;
+    } else if (isMatrix(a) || isMatrix(b)) {
+      throw new ShapeError('a matrix can only multiply a vector (W*v)');
+    } else if (op === 'dot') {
       if (a.len !== b.len) throw new ShapeError(`dot needs two vectors of one length, got ${a.len} and ${b.len}`);
       len = 1;
     } else {

@@ -40,8 +40,12 @@ function identity(n: number): Float64Array {
 export interface OdeOptions {
   /** Parameter names in the order the problem's `p` gives them; others are then errors. */
   params?: readonly string[];
-  /** Vector states and their lengths, e.g. `{ u: 100000 }`; the others are scalars. */
-  dims?: Readonly<Record<string, number>>;
+  /**
+   * Shapes: a length for vector states and parameters (`{ u: 100000 }`), [rows, columns] for a
+   * matrix parameter (`{ W: [16, 2] }`, row-major; `W*v` is then a matrix–vector product).
+   * Names not listed are scalars.
+   */
+  dims?: Readonly<Record<string, number | readonly [number, number]>>;
 }
 
 export class Model {
@@ -53,6 +57,8 @@ export class Model {
   readonly length: number;
   /** Parameter names, in the order `p` must give them. */
   readonly params: readonly string[];
+  /** Number of values of each parameter (rows·columns for a matrix). */
+  readonly paramSizes: readonly number[];
   /** The model source. */
   readonly source: string;
   /** The IR: du[i] = outputs[i]. */
@@ -68,14 +74,17 @@ export class Model {
     this.sizes = parsed.sizes;
     this.length = parsed.sizes.reduce((a, b) => a + b, 0);
     this.params = parsed.params;
+    this.paramSizes = parsed.paramShapes.map(([len]) => len);
     this.graph = parsed.graph;
     this.outputs = parsed.outputs;
-    this.tape = compileTape(parsed.outputs, this.length, parsed.params.length, parsed.sizes);
+    const offsets: number[] = [];
+    const nflat = this.paramSizes.reduce((at, len, i) => { offsets[i] = at; return at + len; }, 0);
+    this.tape = compileTape(parsed.outputs, this.length, nflat, parsed.sizes, offsets);
   }
 
   /** Derivatives and emitted code handle scalar models for now. */
   private requireScalar(what: string): void {
-    if (this.length !== this.states.length || hasVectors(this.outputs)) {
+    if (this.length !== this.states.length || this.paramSizes.some((n) => n > 1) || hasVectors(this.outputs)) {
       throw new Error(`Model: ${what} is not available for models with vector states yet`);
     }
   }
@@ -114,6 +123,7 @@ export class Model {
     m.sizes = spec.states.map(() => 1);
     m.length = spec.states.length;
     m.params = [...spec.params];
+    m.paramSizes = spec.params.map(() => 1);
     m.graph = graph;
     m.outputs = [...spec.outputs];
     m.tape = compileTape(spec.outputs, spec.states.length, spec.params.length);
@@ -246,21 +256,41 @@ export class Model {
    */
   paramVector(p: unknown): Float64Array {
     const np = this.params.length;
-    const out = new Float64Array(np);
+    const flat = this.paramSizes.reduce((a, b) => a + b, 0);
+    const out = new Float64Array(flat);
     if (np === 0 && (p === undefined || p === null)) return out;
+    // Values of one parameter: a number, or for vectors and matrices an array (matrices also
+    // as an array of rows).
+    let at = 0;
+    const put = (v: unknown, i: number, what: string) => {
+      const size = this.paramSizes[i];
+      if (size === 1) {
+        out[at++] = finite(v, what);
+        return;
+      }
+      const values: unknown[] = Array.isArray(v) && Array.isArray(v[0]) ? (v as unknown[][]).flat() : ArrayBuffer.isView(v) || Array.isArray(v) ? Array.from(v as ArrayLike<unknown>) : [];
+      if (values.length !== size) throw new RangeError(`ODEProblem: ${what} must have ${size} values, got ${values.length}`);
+      values.forEach((x, k) => { out[at++] = finite(x, `${what}[${k}]`); });
+    };
     if (p !== null && typeof p === 'object' && !Array.isArray(p) && !ArrayBuffer.isView(p)) {
       const obj = p as Record<string, unknown>;
       const extra = Object.keys(obj).find((k) => !this.params.includes(k));
       if (extra) throw new RangeError(`ODEProblem: '${extra}' is not a parameter of the model (parameters: ${this.params.join(', ')})`);
-      this.params.forEach((name, i) => { out[i] = finite(obj[name], `p.${name}`); });
+      this.params.forEach((name, i) => put(obj[name], i, `p.${name}`));
       return out;
     }
     const arr = p as ArrayLike<unknown> | undefined;
     if (!arr || typeof arr.length !== 'number') throw new TypeError(`ODEProblem: the model has parameters ${this.params.join(', ')}: pass p as an array or an object by name`);
+    // All values in one flat array is accepted too.
+    if (arr.length === flat && flat !== np && Array.from(arr).every((x) => typeof x === 'number')) {
+      for (let k = 0; k < flat; k++) out[k] = finite(arr[k], `p[${k}]`);
+      return out;
+    }
     if (arr.length !== np) throw new RangeError(`ODEProblem: p has ${arr.length} values but the model has ${np} parameters (${this.params.join(', ')})`);
-    for (let i = 0; i < np; i++) out[i] = finite(arr[i], `p[${i}] (${this.params[i]})`);
+    for (let i = 0; i < np; i++) put(arr[i], i, `p[${i}] (${this.params[i]})`);
     return out;
   }
+
 }
 
 function finite(v: unknown, what: string): number {

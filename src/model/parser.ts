@@ -27,6 +27,8 @@ export interface ParsedModel {
   states: string[];
   /** Length of each state (1: scalar). */
   sizes: number[];
+  /** Shape of each parameter: [length, columns] (columns > 1: a row-major matrix). */
+  paramShapes: [number, number][];
   params: string[];
   /** du[i] as an IR node, in state order. */
   outputs: Node[];
@@ -62,7 +64,9 @@ function splitLines(src: string, tokens: Token[]): Line[] {
  * Parses model source into the IR. `declaredParams` fixes the parameter order (and set);
  * `dims` makes states vectors (`{ u: 1000 }`), with elementwise operations broadcasting scalars.
  */
-export function parseModel(src: string, declaredParams?: readonly string[], dims: Readonly<Record<string, number>> = {}): ParsedModel {
+export function parseModel(
+  src: string, declaredParams?: readonly string[], dims: Readonly<Record<string, number | readonly [number, number]>> = {},
+): ParsedModel {
   const lines = splitLines(src, tokenize(src));
   const graph = new Graph();
   const states: string[] = [];
@@ -79,11 +83,18 @@ export function parseModel(src: string, declaredParams?: readonly string[], dims
     }
   }
   if (states.length === 0) throw new ModelSyntaxError("the model has no equation 'dx = …'", src, 0);
-  for (const [name, len] of Object.entries(dims)) {
-    if (!states.includes(name)) throw new Error(`ode: dims names '${name}', which is not a state (states: ${states.join(', ')})`);
-    if (!Number.isInteger(len) || len < 1) throw new Error(`ode: dims.${name} must be a positive integer, got ${String(len)}`);
-  }
-  const sizes = states.map((s) => dims[s] ?? 1);
+  // dims: a length for vector states and parameters, [rows, columns] for matrix parameters.
+  const shapeOf = (name: string): [number, number] => {
+    const d = dims[name];
+    if (d === undefined) return [1, 1];
+    const [rows, cols] = typeof d === 'number' ? [d, 1] : [d[0], d[1]];
+    if (!Number.isInteger(rows) || rows < 1 || !Number.isInteger(cols) || cols < 1) {
+      throw new Error(`ode: dims.${name} must be a positive integer or [rows, columns], got ${JSON.stringify(d)}`);
+    }
+    if (cols > 1 && states.includes(name)) throw new Error(`ode: state '${name}' cannot be a matrix`);
+    return [rows * cols, cols];
+  };
+  const sizes = states.map((s) => shapeOf(s)[0]);
   const offsets: number[] = [];
   sizes.reduce((at, len, i) => { offsets[i] = at; return at + len; }, 0);
 
@@ -125,7 +136,8 @@ export function parseModel(src: string, declaredParams?: readonly string[], dims
         if (declaredParams) throw new ModelSyntaxError(`undefined symbol '${name}' (not a state, an intermediate or a declared parameter)`, src, tok.pos);
         pi = params.push(name) - 1;
       }
-      return graph.param(pi);
+      const [len, cols] = shapeOf(name);
+      return graph.param(pi, len, cols);
     };
 
     // Graph operations that may meet operands of unequal shapes report them at `tok`.
@@ -209,7 +221,9 @@ export function parseModel(src: string, declaredParams?: readonly string[], dims
         const tok = next();
         const b = unary();
         const left = a;
-        a = shaped(tok, () => graph.binary(tok.text === '*' ? 'mul' : 'div', left, b));
+        // A matrix parameter times a vector is a matrix–vector product.
+        const op = tok.text === '/' ? 'div' : left.kind === 'param' && left.cols > 1 ? 'matvec' : 'mul';
+        a = shaped(tok, () => graph.binary(op, left, b));
       }
       return a;
     };
@@ -250,5 +264,11 @@ export function parseModel(src: string, declaredParams?: readonly string[], dims
       laterLocals.delete(name);
     }
   }
-  return { graph, states, sizes, params, outputs: outputs as Node[] };
+  for (const name of Object.keys(dims)) {
+    if (!states.includes(name) && !params.includes(name)) {
+      throw new Error(`ode: dims names '${name}', which is neither a state nor a parameter of the model`);
+    }
+  }
+  const paramShapes = params.map(shapeOf);
+  return { graph, states, sizes, params, paramShapes, outputs: outputs as Node[] };
 }

@@ -15,6 +15,7 @@ const UNARY: Record<UnaryOp, number> = {
 const BINARY: Record<BinaryOp, number> = {
   add: O.OP_ADD, sub: O.OP_SUB, mul: O.OP_MUL, div: O.OP_DIV, pow: O.OP_POW, min: O.OP_MIN, max: O.OP_MAX,
   lt: O.OP_LT, le: O.OP_LE, gt: O.OP_GT, ge: O.OP_GE, eq: O.OP_EQ, ne: O.OP_NE, dot: O.OP_DOT,
+  matvec: O.OP_MATVEC,
 };
 
 export interface Tape {
@@ -33,9 +34,12 @@ export interface Tape {
 
 /**
  * Compiles `outputs` as functions of (t, u, p). `sizes[i]`, when given, is the length output i
- * fills (a scalar output is broadcast); by default every output is one value.
+ * fills (a scalar output is broadcast); by default every output is one value. `paramOffsets`
+ * places parameter j at flat offset paramOffsets[j] (default: j); `nparams` is the flat count.
  */
-export function compileTape(outputs: readonly Node[], nstates: number, nparams: number, sizes?: readonly number[]): Tape {
+export function compileTape(
+  outputs: readonly Node[], nstates: number, nparams: number, sizes?: readonly number[], paramOffsets?: readonly number[],
+): Tape {
   const order = topoOrder(outputs);
   const regOf = new Map<number, number>();
   const constants: number[] = [];
@@ -44,7 +48,7 @@ export function compileTape(outputs: readonly Node[], nstates: number, nparams: 
   for (const node of order) {
     if (node.kind === 'time') regOf.set(node.id, 0);
     else if (node.kind === 'state') regOf.set(node.id, 1 + node.index);
-    else if (node.kind === 'param') regOf.set(node.id, paramBase + node.index);
+    else if (node.kind === 'param') regOf.set(node.id, paramBase + (paramOffsets ? paramOffsets[node.index] : node.index));
     else if (node.kind === 'const') regOf.set(node.id, constBase + constants.push(node.value) - 1);
   }
   const ops = order.filter((n) => n.kind === 'unary' || n.kind === 'binary' || n.kind === 'ifelse');
@@ -81,6 +85,14 @@ export function compileTape(outputs: readonly Node[], nstates: number, nparams: 
       code[at + 2] = regOf.get(n.a.id)!;
       code[at + O.I_LEN] = Math.max(n.len, n.a.len);
       code[at + O.I_SA] = vec(n.a);
+    } else if (n.kind === 'binary' && n.op === 'matvec') {
+      code[at] = O.OP_MATVEC;
+      code[at + 2] = regOf.get(n.a.id)!;
+      code[at + 3] = regOf.get(n.b.id)!;
+      code[at + 4] = n.a.kind === 'param' ? n.a.cols : 1;
+      code[at + O.I_LEN] = n.len;
+      code[at + O.I_SA] = 1;
+      code[at + O.I_SB] = 1;
     } else if (n.kind === 'binary') {
       code[at] = BINARY[n.op];
       code[at + 2] = regOf.get(n.a.id)!;
@@ -99,7 +111,7 @@ export function compileTape(outputs: readonly Node[], nstates: number, nparams: 
       code[at + O.I_SC] = vec(n.b);
     }
   });
-  code[O.TH_VECTOR] = ops.some((n, i) => code[codeAt + i * O.INSTR_WIDTH + O.I_LEN] !== 1) ? 1 : 0;
+  code[O.TH_VECTOR] = ops.some((n, i) => code[codeAt + i * O.INSTR_WIDTH + O.I_LEN] !== 1 || n.kind === 'binary' && n.op === 'matvec') ? 1 : 0;
   const regs = new Float64Array(nregs);
   regs.set(constants, constBase);
   return { code, regs, paramBase, nstates, nparams, nout };
