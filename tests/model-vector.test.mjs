@@ -96,6 +96,8 @@ test('matrix parameters: W*v is a matrix–vector product, bit for bit like the 
   const m = D.ode({ dims: { u: 3, W: [3, 3], b: 3 } })`du = W*u + b - c*u`;
   assert.equal([...m.params], ['W', 'b', 'c']);
   assert.equal([...m.paramSizes], [9, 3, 1]);
+  assert.is(m.toString(), 'du = W * u + b - c * u');
+  assert.is(D.ode({ dims: { u: 3, W: [3, 3], b: 3 } })([m.toString()]).toString(), m.toString());
   const W = [[0.1, -0.4, 0.3], [0.7, 0.2, -0.5], [-0.6, 0.9, 0.05]];
   const b = [0.3, -0.2, 0.1];
   const c = 0.25;

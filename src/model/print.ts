@@ -14,6 +14,7 @@ const PREC_ATOM = 6;
 
 const INFIX: Partial<Record<BinaryOp, [string, number]>> = {
   add: ['+', PREC_ADD], sub: ['-', PREC_ADD], mul: ['*', PREC_MUL], div: ['/', PREC_MUL], pow: ['^', PREC_POW],
+  matvec: ['*', PREC_MUL], // W * v: the parser makes it a product because W is a matrix
   lt: ['<', PREC_CMP], le: ['<=', PREC_CMP], gt: ['>', PREC_CMP], ge: ['>=', PREC_CMP], eq: ['==', PREC_CMP], ne: ['!=', PREC_CMP],
 };
 
