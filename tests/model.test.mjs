@@ -138,6 +138,7 @@ test('bad problems on a model: wrong sizes and parameters', () => {
   assert.throws(() => new D.ODEProblem(m, [1], [0, 1], [NaN]), /p\[0\] \(k\) is NaN/);
   assert.throws(() => new D.ODEProblem(m, [1], [0, 1], { q: 1 }), /'q' is not a parameter/);
   assert.throws(() => D.ode`dx = ${'x'}`, /only finite numbers can be interpolated/);
+  assert.throws(() => D.ode({ param: ['k'] }), /unknown option 'param' \(known: params, dims\)/);
   const two = D.ode`dx = -${2}*x`;
   const sol = D.solve(new D.ODEProblem(two, [1], [0, 1]), 'Tsit5', { abstol: 1e-10, reltol: 1e-10 });
   assert.ok(Math.abs(sol.u[sol.u.length - 1][0] - Math.exp(-2)) < 1e-8);

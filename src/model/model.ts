@@ -320,6 +320,9 @@ export function ode(strings: TemplateStringsArray, ...values: unknown[]): Model;
 export function ode(options: OdeOptions): Tag;
 export function ode(first: TemplateStringsArray | OdeOptions, ...values: unknown[]): Model | Tag {
   if (Array.isArray(first) && 'raw' in first) return fromTemplate(first as TemplateStringsArray, values, {});
+  if (first === null || typeof first !== 'object') throw new TypeError('ode: use ode`…` or ode({ params, dims })`…`');
+  const unknown = Object.keys(first).find((k) => k !== 'params' && k !== 'dims');
+  if (unknown) throw new Error(`ode: unknown option '${unknown}' (known: params, dims)`);
   const options = first as OdeOptions;
   return (strings: TemplateStringsArray, ...vals: unknown[]) => fromTemplate(strings, vals, options);
 }
