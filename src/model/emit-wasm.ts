@@ -11,6 +11,7 @@
  */
 import * as O from '../../assembly/tape/opcodes.js';
 import { topoOrder, type Node, type UnaryOp, type BinaryOp } from './ir.js';
+import { UNARY, BINARY } from './tape.js';
 
 // Opcodes of the WebAssembly binary format.
 const LOCAL_GET = 0x20;
@@ -33,13 +34,7 @@ const BINARY_INSTR: Partial<Record<BinaryOp, number[]>> = {
 };
 const UNARY_INSTR: Partial<Record<UnaryOp, number>> = { neg: 0x9a, abs: 0x99, sqrt: 0x9f };
 
-const UNARY_CODE: Record<UnaryOp, number> = {
-  neg: O.OP_NEG, exp: O.OP_EXP, log: O.OP_LOG, log1p: O.OP_LOG1P, expm1: O.OP_EXPM1, sqrt: O.OP_SQRT,
-  abs: O.OP_ABS, sin: O.OP_SIN, cos: O.OP_COS, tan: O.OP_TAN, asin: O.OP_ASIN, acos: O.OP_ACOS,
-  atan: O.OP_ATAN, sinh: O.OP_SINH, cosh: O.OP_COSH, tanh: O.OP_TANH, sign: O.OP_SIGN,
-  sigmoid: O.OP_SIGMOID, softplus: O.OP_SOFTPLUS, relu: O.OP_RELU, sum: O.OP_SUM,
-};
-const BINARY_CODE: Partial<Record<BinaryOp, number>> = { pow: O.OP_POW };
+
 
 function uleb(n: number): number[] {
   const out: number[] = [];
@@ -114,12 +109,12 @@ export function emitModelWasm(outputs: readonly Node[], paramBase: number): Uint
       case 'unary': {
         const instr = UNARY_INSTR[n.op];
         if (n.op === 'sum') push(n.a); // of a scalar: itself (vector models are not emitted)
-        else if (instr !== undefined) { push(n.a); body.push(instr); } else elementary(UNARY_CODE[n.op], n.a);
+        else if (instr !== undefined) { push(n.a); body.push(instr); } else elementary(UNARY[n.op], n.a);
         break;
       }
       case 'binary': {
         const instr = BINARY_INSTR[n.op];
-        if (instr) { push(n.a); push(n.b); body.push(...instr); } else elementary(BINARY_CODE[n.op]!, n.a, n.b);
+        if (instr) { push(n.a); push(n.b); body.push(...instr); } else elementary(BINARY[n.op], n.a, n.b);
         break;
       }
       case 'ifelse':

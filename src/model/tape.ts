@@ -6,13 +6,15 @@
 import * as O from '../../assembly/tape/opcodes.js';
 import { topoOrder, type Node, type UnaryOp, type BinaryOp } from './ir.js';
 
-const UNARY: Record<UnaryOp, number> = {
+/** Opcode of each unary IR operation (the emitter uses these too). */
+export const UNARY: Record<UnaryOp, number> = {
   neg: O.OP_NEG, exp: O.OP_EXP, log: O.OP_LOG, log1p: O.OP_LOG1P, expm1: O.OP_EXPM1, sqrt: O.OP_SQRT,
   abs: O.OP_ABS, sin: O.OP_SIN, cos: O.OP_COS, tan: O.OP_TAN, asin: O.OP_ASIN, acos: O.OP_ACOS,
   atan: O.OP_ATAN, sinh: O.OP_SINH, cosh: O.OP_COSH, tanh: O.OP_TANH, sign: O.OP_SIGN,
   sigmoid: O.OP_SIGMOID, softplus: O.OP_SOFTPLUS, relu: O.OP_RELU, sum: O.OP_SUM,
 };
-const BINARY: Record<BinaryOp, number> = {
+/** Opcode of each binary IR operation. */
+export const BINARY: Record<BinaryOp, number> = {
   add: O.OP_ADD, sub: O.OP_SUB, mul: O.OP_MUL, div: O.OP_DIV, pow: O.OP_POW, min: O.OP_MIN, max: O.OP_MAX,
   lt: O.OP_LT, le: O.OP_LE, gt: O.OP_GT, ge: O.OP_GE, eq: O.OP_EQ, ne: O.OP_NE, dot: O.OP_DOT,
   matvec: O.OP_MATVEC,
