@@ -174,6 +174,11 @@ test('the builder API makes the same model as the source', () => {
   const s2 = D.solve(new D.ODEProblem(parsed, [1, 1], [0, 10], lvParams), 'Tsit5');
   assert.ok(sameSolution(s1, s2));
   assert.throws(() => D.Model.fromGraph(g, { states: ['x'], params: [], outputs: [] }), /0 outputs for 1 states/);
+  assert.throws(() => D.Model.fromGraph(g, { states: ['x'], params: [], outputs: [g.state(0, 3)] }), /the outputs must be scalars/);
+  // A built model is a whole Model: fresh state for emitted code and derivatives.
+  assert.is(built.wasmFunction, 0);
+  assert.ok(built.compileWasm());
+  assert.equal(Array.from(built.jacobian([1.3, 0.7], lvParams)), Array.from(parsed.jacobian([1.3, 0.7], lvParams)));
 });
 
 /** Central differences of model.evaluate in u (or p), row-major like model.jacobian. */

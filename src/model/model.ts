@@ -12,7 +12,7 @@
  * solve(new ODEProblem(lv, [1, 1], [0, 10], [1.5, 1, 3, 1]), Tsit5());
  * ```
  */
-import { parseModel } from './parser.js';
+import { parseModel, type ParsedModel } from './parser.js';
 import { compileTape, type Tape } from './tape.js';
 import { hasVectors, type Graph, type Node } from './ir.js';
 import { printNode } from './print.js';
@@ -67,8 +67,9 @@ export class Model {
   /** The bytecode the engine interprets. */
   readonly tape: Tape;
 
-  constructor(source: string, options: OdeOptions = {}) {
-    const parsed = parseModel(source, options.params, options.dims);
+  /** `built` (from `fromGraph`) stands in for parsing `source`. */
+  constructor(source: string, options: OdeOptions = {}, built?: ParsedModel) {
+    const parsed = built ?? parseModel(source, options.params, options.dims);
     this.source = source;
     this.states = parsed.states;
     this.sizes = parsed.sizes;
@@ -117,17 +118,16 @@ export class Model {
     if (spec.outputs.length !== spec.states.length) {
       throw new RangeError(`Model.fromGraph: ${spec.outputs.length} outputs for ${spec.states.length} states`);
     }
-    const m = Object.create(Model.prototype) as { -readonly [K in keyof Model]: Model[K] };
-    m.source = '';
-    m.states = [...spec.states];
-    m.sizes = spec.states.map(() => 1);
-    m.length = spec.states.length;
-    m.params = [...spec.params];
-    m.paramSizes = spec.params.map(() => 1);
-    m.graph = graph;
-    m.outputs = [...spec.outputs];
-    m.tape = compileTape(spec.outputs, spec.states.length, spec.params.length);
-    return m as Model;
+    // The builder makes scalar models; vector models come from ode({ dims })`…`.
+    if (hasVectors(spec.outputs)) throw new RangeError('Model.fromGraph: the outputs must be scalars (vector models: use ode({ dims }))');
+    return new Model('', {}, {
+      graph,
+      states: [...spec.states],
+      sizes: spec.states.map(() => 1),
+      params: [...spec.params],
+      paramShapes: spec.params.map((): [number, number] => [1, 1]),
+      outputs: [...spec.outputs],
+    });
   }
 
   /** Index of the model's emitted WebAssembly function in the engine's table (0: none). */
@@ -158,27 +158,17 @@ export class Model {
     }
   }
 
-  private jacU: { nodes: Node[]; tape: Tape } | undefined;
-  private jacP: { nodes: Node[]; tape: Tape } | undefined;
+  /** Symbolic ∂f/∂u and ∂f/∂p as IR (row-major) with their tapes, built on first use. */
+  private readonly symbolic = new Map<'state' | 'param', { nodes: Node[]; tape: Tape }>();
 
-  /** ∂f/∂u as IR (row-major, entry i·n + j) with its tape, built on first use. */
-  private stateJacobian() {
-    this.requireScalar('the Jacobian');
-    if (!this.jacU) {
-      const nodes = jacobianNodes(this.graph, this.outputs, 'state', this.states.length);
-      this.jacU = { nodes, tape: compileTape(nodes, this.states.length, this.params.length) };
+  private symbolicJacobian(wrt: 'state' | 'param'): { nodes: Node[]; tape: Tape } {
+    let j = this.symbolic.get(wrt);
+    if (!j) {
+      const nodes = jacobianNodes(this.graph, this.outputs, wrt, wrt === 'state' ? this.states.length : this.params.length);
+      j = { nodes, tape: compileTape(nodes, this.states.length, this.params.length) };
+      this.symbolic.set(wrt, j);
     }
-    return this.jacU;
-  }
-
-  /** ∂f/∂p as IR (row-major, entry i·np + j) with its tape, built on first use. */
-  private paramJacobianIR() {
-    this.requireScalar('the parameter Jacobian');
-    if (!this.jacP) {
-      const nodes = jacobianNodes(this.graph, this.outputs, 'param', this.params.length);
-      this.jacP = { nodes, tape: compileTape(nodes, this.states.length, this.params.length) };
-    }
-    return this.jacP;
+    return j;
   }
 
   /**
@@ -191,26 +181,32 @@ export class Model {
 
   /**
    * The Jacobian ∂f/∂u at (u, p, t), row-major n×n: from the symbolic derivative of the IR
-   * (default), or `'forward'`: one dual-number sweep of the tape with n tangent lanes.
+   * (default), `'forward'` (one dual-number sweep of the tape with n tangent lanes) or
+   * `'reverse'` (one adjoint sweep per row).
    */
   jacobian(u: ArrayLike<number>, p?: unknown, t = 0, method: JacobianMethod = 'symbolic'): Float64Array {
-    this.requireScalar('the Jacobian');
-    const pv = this.paramVector(p);
-    if (method === 'forward') return dualTape(this.tape, pv, u, t, u.length, identity(u.length)).T;
-    if (method === 'reverse') return this.rowsByReverse(u, pv, t, 'du');
-    checkMethod(method);
-    return evaluateTape(this.stateJacobian().tape, pv, u, t);
+    return this.jacobianOf('state', u, p, t, method);
   }
 
   /** ∂f/∂p at (u, p, t), row-major n×np; `method` as for `jacobian`. */
   paramJacobian(u: ArrayLike<number>, p?: unknown, t = 0, method: JacobianMethod = 'symbolic'): Float64Array {
-    this.requireScalar('the parameter Jacobian');
-    const pv = this.paramVector(p);
-    const np = this.params.length;
-    if (method === 'forward') return dualTape(this.tape, pv, u, t, np, new Float64Array(u.length * np), identity(np)).T;
-    if (method === 'reverse') return this.rowsByReverse(u, pv, t, 'dp');
+    return this.jacobianOf('param', u, p, t, method);
+  }
+
+  private jacobianOf(wrt: 'state' | 'param', u: ArrayLike<number>, p: unknown, t: number, method: JacobianMethod): Float64Array {
     checkMethod(method);
-    return evaluateTape(this.paramJacobianIR().tape, pv, u, t);
+    this.requireScalar(wrt === 'state' ? 'the Jacobian' : 'the parameter Jacobian');
+    const pv = this.paramVector(p);
+    const n = this.states.length;
+    const np = this.params.length;
+    if (method === 'forward') {
+      // Seed the state's lanes with I (columns of ∂f/∂u) or the parameters' (of ∂f/∂p).
+      return wrt === 'state'
+        ? dualTape(this.tape, pv, u, t, n, identity(n)).T
+        : dualTape(this.tape, pv, u, t, np, new Float64Array(n * np), identity(np)).T;
+    }
+    if (method === 'reverse') return this.rowsByReverse(u, pv, t, wrt === 'state' ? 'du' : 'dp');
+    return evaluateTape(this.symbolicJacobian(wrt).tape, pv, u, t);
   }
 
   /** A Jacobian row by row, one reverse sweep per output. */
@@ -247,7 +243,8 @@ export class Model {
 
   /** Structural nonzeros of ∂f/∂u, row-major n×n. */
   jacobianSparsity(): boolean[] {
-    return sparsity(this.stateJacobian().nodes);
+    this.requireScalar('the Jacobian sparsity');
+    return sparsity(this.symbolicJacobian('state').nodes);
   }
 
   /**
