@@ -222,17 +222,14 @@ export function erkSolve(blk: usize): i32 {
   if (f64At(blk, B_SAVE_START) != 0) {
     if (!pushSave(blk, t, u, n)) return RET_ABORTED;
   }
-  // A saveat time equal to t0 was saved by save-start logic in TypeScript's choice of flags.
+  // saveat holds only times strictly inside the span: t0 and t1 are saveStart and saveEnd.
   const nsa = i32At(blk, B_NSAVEAT);
-  const sa = ptrAt(blk, B_SAVEAT);
-  while (saveIdx < nsa && load<f64>(sa + (<usize>saveIdx << 3)) == t0) saveIdx++;
 
   const qoldInit = f64At(blk, B_QOLDINIT);
   // β2·log(errold): the PI factor q11/errold^β2 is one exp of β1·log(EEst) − β2·log(errold).
   let qoldLog = beta2 * Math.log(qoldInit);
   let iter = 0.0;
   let ret = RET_SUCCESS;
-  const s = i32At(tab, T_S);
 
   while (tdir * (tf - t) > 0) {
     const nextStop = stopIdx < ntstops ? load<f64>(tstops + (<usize>stopIdx << 3)) : tf;
@@ -330,15 +327,15 @@ export function erkSolve(blk: usize): i32 {
       if (saveIdx < 0) return finish(blk, t, RET_ABORTED);
       t = tEnd;
       setF64(blk, B_T, t);
-    } else if (saveIdx < nsa) {
-      saveIdx = saveatUpTo(blk, tdir, t, saveIdx, u, tmp, n);
-      if (saveIdx < 0) return finish(blk, t, RET_ABORTED);
-      if (hitsStop && stopIdx < ntstops) stopIdx++;
     } else {
+      if (saveIdx < nsa) {
+        saveIdx = saveatUpTo(blk, tdir, t, saveIdx, u, tmp, n);
+        if (saveIdx < 0) return finish(blk, t, RET_ABORTED);
+      }
       if (hitsStop && stopIdx < ntstops) stopIdx++;
     }
     if (dense) {
-      if (!pushDense(blk, tprev, dts, t, n, s)) return finish(blk, t, RET_ABORTED);
+      if (!pushDense(blk, tprev, dts, t, n)) return finish(blk, t, RET_ABORTED);
     }
     if (saveEvery && (t != tf || code == CB_EVENT)) {
       if (!pushSave(blk, t, u, n)) return finish(blk, t, RET_ABORTED);

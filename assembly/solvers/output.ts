@@ -35,7 +35,7 @@ export function pushSave(blk: usize, t: f64, u: usize, n: i32): bool {
  * Appends the current step's dense record: t_start, dt, t_end, extrasDone, u_start and every
  * stage vector (stride-padded, as in the workspace).
  */
-export function pushDense(blk: usize, tprev: f64, dt: f64, tEnd: f64, n: i32, s: i32): bool {
+export function pushDense(blk: usize, tprev: f64, dt: f64, tEnd: f64, n: i32): bool {
   const stride = ptrAt(blk, B_STRIDE);
   const stot = i32At(ptrAt(blk, B_TAB), T_STOTAL);
   const recBytes = (<usize>DENSE_HEAD << 3) + stride * <usize>(1 + stot);

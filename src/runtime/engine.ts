@@ -93,7 +93,7 @@ export class Engine {
    * grows memory (the engine itself never allocates), and it refreshes at once, so hot
    * paths compare `generation` instead of calling this.
    */
-  refresh(): boolean {
+  private refresh(): boolean {
     if (this.memory.buffer === this.buffer) return false;
     this.generation++;
     this.buffer = this.memory.buffer;

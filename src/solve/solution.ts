@@ -130,7 +130,6 @@ export class Solution<P = unknown> {
       // Only the interpolation's extra stages call back, and only into f.
       const rhs = new RhsCaller(eng, this.prob, ws, { grow: () => 1, onStep: () => L.CB_ERROR, onEvent: () => L.CB_ERROR });
       const code = eng.withHandlers(rhs, () => eng.raw.erkInterpolate(blk, t, ws.out));
-      eng.refresh();
       if (code !== 0) {
         const e = rhs.takeError();
         throw new Error(`Solution.at: the right-hand side failed while computing interpolation stages: ${(e as Error)?.message ?? e}`, { cause: e });

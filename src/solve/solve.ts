@@ -17,10 +17,9 @@ import { RhsCaller } from './rhs.js';
 /** Controller constants: OrdinaryDiffEq's PI defaults for the method's order, then its overrides. */
 function controllerFor(alg: Algorithm) {
   const p = alg.tableau.order;
-  const beta2 = alg.tableau.controller?.beta2 ?? 2 / (5 * p);
   return {
     beta1: alg.tableau.controller?.beta1 ?? 7 / (10 * p),
-    beta2,
+    beta2: alg.tableau.controller?.beta2 ?? 2 / (5 * p),
     gamma: alg.tableau.controller?.gamma ?? 0.9,
     qmin: alg.tableau.controller?.qmin ?? 0.2,
     qmax: alg.tableau.controller?.qmax ?? 10,
@@ -171,7 +170,7 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
     }
     return eng.raw.erkSolve(blk);
   });
-  eng.refresh();
+  // Memory only moves when `grow` allocated, which refreshed the engine's views.
   const G = eng.f64;
   if (code === L.RET_ABORTED) {
     const full = save.failure ?? dense.failure;
