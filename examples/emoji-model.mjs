@@ -19,7 +19,7 @@ export function emojiModel() {
     params: lv.params.join(', '),
     sameBitsAsJavaScript: same,
     steps: a.stats.naccept,
-    jacobianSymbolic: Array.from(lv.jacobian(u, p)).join(', '),
+    jacobianSymbolic: Array.from(lv.jacobian(u, p, 0, 'symbolic')).join(', '),
     jacobianForwardAD: Array.from(lv.jacobian(u, p, 0, 'forward')).join(', '),
     jacobianReverseAD: Array.from(lv.jacobian(u, p, 0, 'reverse')).join(', '),
   };

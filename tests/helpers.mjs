@@ -27,3 +27,28 @@ export function logLogSlope(hs, errs) {
   for (let i = 0; i < x.length; i++) { num += (x[i] - mx) * (y[i] - my); den += (x[i] - mx) ** 2; }
   return num / den;
 }
+
+/** Central differences of model.evaluate in u (or p), row-major like model.jacobian. */
+export function fdJacobian(m, u, p, t, wrt) {
+  const n = m.length;
+  const x0 = Float64Array.from(wrt === 'u' ? u : p);
+  const cols = x0.length;
+  const J = new Float64Array(n * cols);
+  for (let j = 0; j < cols; j++) {
+    const h = 1e-6 * Math.max(1, Math.abs(x0[j]));
+    const xp = x0.slice(); xp[j] += h;
+    const xm = x0.slice(); xm[j] -= h;
+    const fp = wrt === 'u' ? m.evaluate(xp, p, t) : m.evaluate(u, xp, t);
+    const fm = wrt === 'u' ? m.evaluate(xm, p, t) : m.evaluate(u, xm, t);
+    for (let i = 0; i < n; i++) J[i * cols + j] = (fp[i] - fm[i]) / (2 * h);
+  }
+  return J;
+}
+
+export function assertClose(a, b, rel, what) {
+  if (a.length !== b.length) throw new Error(`${what}: ${a.length} values vs ${b.length}`);
+  for (let i = 0; i < a.length; i++) {
+    const scale = Math.max(1, Math.abs(a[i]), Math.abs(b[i]));
+    if (!(Math.abs(a[i] - b[i]) <= rel * scale)) throw new Error(`${what}[${i}]: ${a[i]} vs ${b[i]}`);
+  }
+}

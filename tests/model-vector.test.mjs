@@ -1,7 +1,7 @@
 // Vector states in the model language: elementwise broadcasting, reductions, shape errors.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { D } from './helpers.mjs';
+import { D, fdJacobian, assertClose } from './helpers.mjs';
 
 test('du = sin(cos(u)) - exp(u) over 1000 states matches the JavaScript function', () => {
   const N = 1000;
@@ -60,10 +60,8 @@ test('shape errors point at the operator, and sizes are checked', () => {
   assert.throws(() => new D.ODEProblem(m, [1, 2], [0, 1]), /u0 has 2 values but the model has 3 \(u\[3\]\)/);
 });
 
-test('vector models: derivatives and emitted code say they are not available yet; the tape is used', () => {
+test('vector models: emitted code is declined (the tape is used) and the solve is right', () => {
   const m = D.ode({ dims: { u: 3 } })`du = -k*u`;
-  assert.throws(() => m.jacobian([1, 2, 3], [1]), /not available for models with vector states yet/);
-  assert.throws(() => m.jvp([1, 2, 3], [1], 0, [1, 0, 0]), /not available for models with vector states yet/);
   assert.is(m.compileWasm(), false);
   const sol = D.solve(new D.ODEProblem(m, [1, 2, 3], [0, 1], [2]), 'Vern9', { abstol: 1e-12, reltol: 1e-12 });
   const end = sol.u[sol.u.length - 1];
@@ -123,6 +121,122 @@ test('matrix parameters: W*v is a matrix–vector product, bit for bit like the 
   bad('du = W*u', { u: 3, W: [3, 2] }, /a matrix of 2 columns cannot multiply a vector of 3/);
   bad('du = W + u', { u: 3, W: [3, 3] }, /a matrix can only multiply a vector/);
   bad('du = u', { u: [3, 3] }, /state 'u' cannot be a matrix/);
+});
+
+
+// Vector models differentiated on the tape (forward and reverse sweeps over vector
+// instructions) and symbolically (written out element by element).
+const rand = (seed) => () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+
+const vectorModels = () => {
+  const r = rand(7);
+  const vals = (n, lo = -1, hi = 1) => Array.from({ length: n }, () => lo + (hi - lo) * r());
+  return [
+    {
+      what: 'a two-layer network W2·tanh(W1·u + b1)',
+      m: D.ode({ dims: { u: 3, W1: [5, 3], b1: 5, W2: [3, 5] } })`du = W2*tanh(W1*u + b1)`,
+      u: vals(3), p: [...vals(15), ...vals(5), ...vals(15)],
+    },
+    {
+      what: 'broadcasts, reductions, indexing and ifelse',
+      m: D.ode({ dims: { u: 4 } })`
+        du = sin(cos(u)) - k*exp(u) + sum(u)*v + u^2/(1 + v^2)
+        dv = dot(u, u) - v*ifelse(v > 0, v, -v) + u[2]*log1p(u[4]^2) + max(u[1], u[3])
+      `,
+      u: [...vals(4), 0.7], p: [0.8],
+    },
+    {
+      what: 'a vector parameter against vector states',
+      m: D.ode({ dims: { x: 6, c: 6 } })`
+        dx = -c*x + sigmoid(x)*y - softplus(c - x)
+        dy = -y*sum(c*x) + sqrt(1 + y^2)
+      `,
+      u: [...vals(6), 0.3], p: vals(6, 0.5, 2),
+    },
+  ];
+};
+
+test('vector models: forward, reverse and symbolic Jacobians agree and match finite differences', () => {
+  for (const { what, m, u, p } of vectorModels()) {
+    const pf = m.paramVector(p);
+    const Jf = m.jacobian(u, p, 0.4, 'forward');
+    assert.is(Jf.length, m.length * m.length, what);
+    assertClose(m.jacobian(u, p, 0.4, 'reverse'), Jf, 1e-12, `${what}: ∂f/∂u reverse vs forward`);
+    assertClose(m.jacobian(u, p, 0.4, 'symbolic'), Jf, 1e-12, `${what}: ∂f/∂u symbolic vs forward`);
+    assertClose(Jf, fdJacobian(m, u, pf, 0.4, 'u'), 1e-6, `${what}: ∂f/∂u vs finite differences`);
+    const Pf = m.paramJacobian(u, p, 0.4, 'forward');
+    assert.is(Pf.length, m.length * pf.length, what);
+    assertClose(m.paramJacobian(u, p, 0.4, 'reverse'), Pf, 1e-12, `${what}: ∂f/∂p reverse vs forward`);
+    assertClose(m.paramJacobian(u, p, 0.4, 'symbolic'), Pf, 1e-12, `${what}: ∂f/∂p symbolic vs forward`);
+    assertClose(Pf, fdJacobian(m, u, pf, 0.4, 'p'), 1e-6, `${what}: ∂f/∂p vs finite differences`);
+  }
+});
+
+test('vector models: ⟨v, J w⟩ = ⟨Jᵀ v, w⟩ from one forward and one reverse sweep', () => {
+  const r = rand(11);
+  for (const { what, m, u, p } of vectorModels()) {
+    const v = Array.from({ length: m.length }, () => r() - 0.5);
+    const w = Array.from({ length: m.length }, () => r() - 0.5);
+    const Jw = m.jvp(u, p, 0.1, w);
+    const JTv = m.vjp(u, p, 0.1, v).u;
+    const lhs = v.reduce((s, x, i) => s + x * Jw[i], 0);
+    const rhs = w.reduce((s, x, i) => s + x * JTv[i], 0);
+    assert.ok(Math.abs(lhs - rhs) <= 1e-12 * Math.max(1, Math.abs(lhs)), `${what}: ${lhs} vs ${rhs}`);
+  }
+});
+
+test('Jacobians wider than one block of tangent lanes are assembled from several sweeps', () => {
+  const N = 150;
+  const m = D.ode({ dims: { u: N, a: N } })`du = a*sin(u) - u*sum(u)/100`;
+  const u = Array.from({ length: N }, (_, i) => Math.cos(i));
+  const a = Array.from({ length: N }, (_, i) => 1 + i / N);
+  const Jf = m.jacobian(u, [a], 0, 'forward');
+  const S = u.reduce((s, x) => s + x, 0);
+  for (const i of [0, 63, 64, 127, 128, 149]) {
+    for (const j of [0, 1, 64, 149]) {
+      const want = (i === j ? a[i] * Math.cos(u[i]) - S / 100 : 0) - u[i] / 100;
+      assert.ok(Math.abs(Jf[i * N + j] - want) < 1e-13, `J[${i},${j}] = ${Jf[i * N + j]}, want ${want}`);
+    }
+  }
+  assertClose(m.jacobian(u, [a], 0, 'reverse'), Jf, 1e-12, 'reverse vs forward');
+  // ∂f/∂a is diagonal: sin(u_i).
+  const P = m.paramJacobian(u, [a]);
+  for (const i of [0, 64, 149]) {
+    assert.is(P[i * N + i], Math.sin(u[i]) === 0 ? 0 : P[i * N + i]);
+    assert.ok(Math.abs(P[i * N + i] - Math.sin(u[i])) < 1e-15);
+    assert.is(P[i * N + ((i + 1) % N)], 0);
+  }
+});
+
+test('100 000 states: the Jacobian–vector product of sin(cos(u)) − exp(u) is the analytic one', () => {
+  const N = 100_000;
+  const m = D.ode({ dims: { u: N } })`du = sin(cos(u)) - exp(u)`;
+  const u = Float64Array.from({ length: N }, (_, i) => Math.sin(i) * 2);
+  const v = Float64Array.from({ length: N }, (_, i) => Math.cos(3 * i));
+  const Jv = m.jvp(u, [], 0, v);
+  const wTJ = m.vjp(u, [], 0, v).u;
+  for (let i = 0; i < N; i += 997) {
+    const d = -Math.cos(Math.cos(u[i])) * Math.sin(u[i]) - Math.exp(u[i]);
+    assert.ok(Math.abs(Jv[i] - d * v[i]) <= 1e-14 * Math.max(1, Math.abs(d * v[i])), `Jv[${i}]`);
+    // Diagonal: vᵀJ equals J·v element by element (up to the order of the roundings).
+    assert.ok(Math.abs(wTJ[i] - Jv[i]) <= 1e-15 * Math.max(1, Math.abs(Jv[i])), `vᵀJ[${i}]`);
+  }
+});
+
+test('sparsity of vector models; symbolic Jacobians that are too large say so', () => {
+  const m = D.ode({ dims: { u: 3 } })`
+    du = -u*v
+    dv = u[1] - v
+  `;
+  assert.equal(m.jacobianSparsity(), [
+    true, false, false, true,
+    false, true, false, true,
+    false, false, true, true,
+    true, false, false, true,
+  ]);
+  const big = D.ode({ dims: { u: 2000 } })`du = -u`;
+  assert.throws(() => big.jacobian(new Float64Array(2000), [], 0, 'symbolic'), /symbolic 2000×2000 Jacobian is too large to write out .* use 'forward' or 'reverse'/);
+  assert.throws(() => m.jacobian([1, 2, 3, 4], [], 0, 'adjoint'), /unknown Jacobian method 'adjoint' \(known: ad, symbolic, forward, reverse\)/);
 });
 
 test.run();

@@ -1,7 +1,7 @@
 // The `ode` model language: parsing, errors with line and column, the tape against JavaScript.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { D, lotkaVolterra, lvParams, maxAbsDiff } from './helpers.mjs';
+import { D, lotkaVolterra, lvParams, maxAbsDiff, fdJacobian, assertClose } from './helpers.mjs';
 
 const sameSolution = (a, b) => {
   if (a.t.length !== b.t.length) return false;
@@ -181,31 +181,6 @@ test('the builder API makes the same model as the source', () => {
   assert.equal(Array.from(built.jacobian([1.3, 0.7], lvParams)), Array.from(parsed.jacobian([1.3, 0.7], lvParams)));
 });
 
-/** Central differences of model.evaluate in u (or p), row-major like model.jacobian. */
-function fdJacobian(m, u, p, t, wrt) {
-  const n = m.states.length;
-  const x0 = Float64Array.from(wrt === 'u' ? u : p);
-  const cols = x0.length;
-  const J = new Float64Array(n * cols);
-  for (let j = 0; j < cols; j++) {
-    const h = 1e-6 * Math.max(1, Math.abs(x0[j]));
-    const xp = x0.slice(); xp[j] += h;
-    const xm = x0.slice(); xm[j] -= h;
-    const fp = wrt === 'u' ? m.evaluate(xp, p, t) : m.evaluate(u, xp, t);
-    const fm = wrt === 'u' ? m.evaluate(xm, p, t) : m.evaluate(u, xm, t);
-    for (let i = 0; i < n; i++) J[i * cols + j] = (fp[i] - fm[i]) / (2 * h);
-  }
-  return J;
-}
-
-function assertClose(a, b, rel, what) {
-  assert.is(a.length, b.length, what);
-  for (let i = 0; i < a.length; i++) {
-    const scale = Math.max(1, Math.abs(a[i]), Math.abs(b[i]));
-    assert.ok(Math.abs(a[i] - b[i]) <= rel * scale, `${what}[${i}]: ${a[i]} vs ${b[i]}`);
-  }
-}
-
 test('symbolic Jacobians ∂f/∂u and ∂f/∂p match central finite differences', () => {
   const models = [
     D.ode`
@@ -225,8 +200,8 @@ test('symbolic Jacobians ∂f/∂u and ∂f/∂p match central finite difference
     const p = m.params.map((_, j) => 0.8 + 0.3 * j);
     for (const pt of points) {
       const u = pt.slice(0, n);
-      assertClose(m.jacobian(u, p, 0.5), fdJacobian(m, u, p, 0.5, 'u'), 1e-6, 'du');
-      assertClose(m.paramJacobian(u, p, 0.5), fdJacobian(m, u, p, 0.5, 'p'), 1e-6, 'dp');
+      assertClose(m.jacobian(u, p, 0.5, 'symbolic'), fdJacobian(m, u, p, 0.5, 'u'), 1e-6, 'du');
+      assertClose(m.paramJacobian(u, p, 0.5, 'symbolic'), fdJacobian(m, u, p, 0.5, 'p'), 1e-6, 'dp');
     }
   }
 });
@@ -238,7 +213,7 @@ test('Jacobian sparsity follows the structure of the model', () => {
     dc = j*b
   `;
   assert.equal(m.jacobianSparsity(), [true, false, false, true, true, false, false, true, false]);
-  assert.equal(Array.from(m.jacobian([1, 2, 3], [0.5, 0.25])), [-0.5, 0, 0, 0.5, -0.25, 0, 0, 0.25, 0]);
+  assert.equal(Array.from(m.jacobian([1, 2, 3], [0.5, 0.25], 0, 'symbolic')), [-0.5, 0, 0, 0.5, -0.25, 0, 0, 0.25, 0]);
 });
 
 test('forward-mode AD (dual numbers on the tape) agrees with the symbolic Jacobians', () => {
@@ -252,7 +227,7 @@ test('forward-mode AD (dual numbers on the tape) agrees with the symbolic Jacobi
     assertClose(m.jacobian(u, p, 0, 'forward'), m.jacobian(u, p), 1e-12, 'J forward vs symbolic');
     assertClose(m.paramJacobian(u, p, 0, 'forward'), m.paramJacobian(u, p), 1e-12, 'Jp forward vs symbolic');
     const v = [0.6, -1.4];
-    const J = m.jacobian(u, p);
+    const J = m.jacobian(u, p, 0, 'symbolic');
     const Jv = [J[0] * v[0] + J[1] * v[1], J[2] * v[0] + J[3] * v[1]];
     assertClose(m.jvp(u, p, 0, v), Jv, 1e-12, 'jvp');
   }

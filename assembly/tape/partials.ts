@@ -1,42 +1,34 @@
-// Local partial derivatives of one tape instruction, shared by the forward (dual-number) and
-// reverse (adjoint) sweeps: for r = op(a, b), ∂r/∂a and ∂r/∂b at the primal values, which the
-// registers hold after a primal sweep (every operation has its own register).
+// Local partial derivatives of one elementwise tape operation, shared by the forward
+// (dual-number) and reverse (adjoint) sweeps: for r = op(a, b), ∂r/∂a and ∂r/∂b at the primal
+// values, which the registers hold after a primal sweep (every operation has its own
+// registers).
 
 import {
   OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_POW, OP_MIN, OP_MAX,
   OP_NEG, OP_EXP, OP_LOG, OP_LOG1P, OP_EXPM1, OP_SQRT, OP_ABS, OP_SIN, OP_COS, OP_TAN, OP_ASIN,
-  OP_ACOS, OP_ATAN, OP_SINH, OP_COSH, OP_TANH, OP_SIGMOID, OP_SOFTPLUS, OP_RELU, OP_COPY, OP_SUM, OP_DOT,
+  OP_ACOS, OP_ATAN, OP_SINH, OP_COSH, OP_TANH, OP_SIGMOID, OP_SOFTPLUS, OP_RELU, OP_COPY,
 } from './opcodes';
 
 /** ∂r/∂b of the last `partialA` call (0 for operations of one operand). */
 export let partialB: f64 = 0;
-/** Whether the last instruction has a second operand. */
+/** Whether the last operation has a second operand. */
 export let hasB: bool = false;
 
-// @ts-ignore: decorator
-@inline function reg(regs: usize, i: i32): f64 {
-  return load<f64>(regs + (<usize>i << 3));
-}
-
 /**
- * ∂r/∂a for the instruction (op, r = regs[d], a = regs[ia], b = regs[ib]); sets `partialB` and
- * `hasB`. Comparisons and sign have zero derivatives; ifelse is handled by the sweeps.
+ * ∂r/∂a for r = op(a, b); sets `partialB` and `hasB`. Comparisons and sign have zero
+ * derivatives; ifelse and the reductions are handled by the sweeps.
  */
-export function partialA(op: i32, regs: usize, d: i32, ia: i32, ib: i32): f64 {
-  const a = reg(regs, ia);
-  const r = reg(regs, d);
+export function partialA(op: i32, a: f64, b: f64, r: f64): f64 {
   partialB = 0;
   hasB = false;
   switch (op) {
     case OP_ADD: hasB = true; partialB = 1; return 1;
     case OP_SUB: hasB = true; partialB = -1; return 1;
-    case OP_MUL:
-    case OP_DOT: hasB = true; partialB = a; return reg(regs, ib); // dot of scalars
-    case OP_SUM: return 1; // of a scalar
-    case OP_DIV: { const b = reg(regs, ib); hasB = true; partialB = -r / b; return 1 / b; }
-    case OP_POW: { const b = reg(regs, ib); hasB = true; partialB = r * Math.log(a); return b * Math.pow(a, b - 1); }
-    case OP_MIN: { const b = reg(regs, ib); hasB = true; partialB = a <= b ? 0 : 1; return a <= b ? 1 : 0; }
-    case OP_MAX: { const b = reg(regs, ib); hasB = true; partialB = a >= b ? 0 : 1; return a >= b ? 1 : 0; }
+    case OP_MUL: hasB = true; partialB = a; return b;
+    case OP_DIV: hasB = true; partialB = -r / b; return 1 / b;
+    case OP_POW: hasB = true; partialB = r * Math.log(a); return b * Math.pow(a, b - 1);
+    case OP_MIN: hasB = true; partialB = a <= b ? 0 : 1; return a <= b ? 1 : 0;
+    case OP_MAX: hasB = true; partialB = a >= b ? 0 : 1; return a >= b ? 1 : 0;
     case OP_NEG: return -1;
     case OP_EXP: return r;
     case OP_LOG: return 1 / a;

@@ -17,23 +17,35 @@ import { compileTape, type Tape } from './tape.js';
 import { hasVectors, type Graph, type Node } from './ir.js';
 import { printNode } from './print.js';
 import { jacobianNodes, sparsity } from './derivative.js';
+import { scalarize } from './scalarize.js';
 import { evaluateTape, dualTape, reverseTape } from './evaluate.js';
 import { emitModelWasm } from './emit-wasm.js';
 import { getEngine } from '../runtime/engine.js';
 
 /**
- * How a Jacobian is computed: symbolic derivatives of the IR, forward-mode AD on the tape (one
- * sweep, a tangent lane per column) or reverse-mode AD (one backward sweep per row).
+ * How a Jacobian is computed: `'ad'` (the default) picks forward or reverse mode, whichever
+ * needs fewer sweeps for the shape; `'forward'` is forward-mode AD on the tape (a tangent lane
+ * per column, up to 64 columns a sweep); `'reverse'` is reverse-mode AD (one backward sweep
+ * per row); `'symbolic'` evaluates the symbolic derivative of the IR (compiled on first use;
+ * vector models are written out element by element, so it suits small ones).
  */
-export type JacobianMethod = 'symbolic' | 'forward' | 'reverse';
+export type JacobianMethod = 'ad' | 'symbolic' | 'forward' | 'reverse';
+
+const METHODS: readonly string[] = ['ad', 'symbolic', 'forward', 'reverse'];
 
 function checkMethod(m: string): void {
-  if (m !== 'symbolic' && m !== 'forward' && m !== 'reverse') throw new Error(`Model: unknown Jacobian method '${m}' (known: symbolic, forward, reverse)`);
+  if (!METHODS.includes(m)) throw new Error(`Model: unknown Jacobian method '${m}' (known: ${METHODS.join(', ')})`);
 }
 
-function identity(n: number): Float64Array {
-  const I = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) I[i * n + i] = 1;
+/** Tangent lanes per forward sweep: the scratch is nregs·lanes values. */
+const MAX_LANES = 64;
+/** Largest symbolic Jacobian (rows × columns) built from a vector model written out. */
+const MAX_SYMBOLIC_ENTRIES = 1_000_000;
+
+/** Columns c0 … c0+k−1 of the n×n identity, as k tangent lanes per row (n×k, row-major). */
+function identityColumns(n: number, c0: number, k: number): Float64Array {
+  const I = new Float64Array(n * k);
+  for (let l = 0; l < k; l++) I[(c0 + l) * k + l] = 1;
   return I;
 }
 
@@ -78,16 +90,26 @@ export class Model {
     this.paramSizes = parsed.paramShapes.map(([len]) => len);
     this.graph = parsed.graph;
     this.outputs = parsed.outputs;
-    const offsets: number[] = [];
-    const nflat = this.paramSizes.reduce((at, len, i) => { offsets[i] = at; return at + len; }, 0);
-    this.tape = compileTape(parsed.outputs, this.length, nflat, parsed.sizes, offsets);
+    this.tape = compileTape(parsed.outputs, this.length, this.paramLength, parsed.sizes, this.paramOffsets);
   }
 
-  /** Derivatives and emitted code handle scalar models for now. */
+  /** Emitted code handles scalar models; vector models run the interpreter's SIMD loops. */
   private requireScalar(what: string): void {
     if (this.length !== this.states.length || this.paramSizes.some((n) => n > 1) || hasVectors(this.outputs)) {
-      throw new Error(`Model: ${what} is not available for models with vector states yet`);
+      throw new Error(`Model: ${what} is not available for models with vector states or parameters`);
     }
+  }
+
+  /** Flat offset of each parameter's first value in the parameter vector. */
+  private get paramOffsets(): number[] {
+    const offsets: number[] = [];
+    this.paramSizes.reduce((at, len, i) => { offsets[i] = at; return at + len; }, 0);
+    return offsets;
+  }
+
+  /** Number of flat parameter values (a matrix counts rows·columns). */
+  get paramLength(): number {
+    return this.paramSizes.reduce((a, b) => a + b, 0);
   }
 
   /** The model as source: one `d<state> = …` line per state (intermediates written out). */
@@ -164,8 +186,15 @@ export class Model {
   private symbolicJacobian(wrt: 'state' | 'param'): { nodes: Node[]; tape: Tape } {
     let j = this.symbolic.get(wrt);
     if (!j) {
-      const nodes = jacobianNodes(this.graph, this.outputs, wrt, wrt === 'state' ? this.states.length : this.params.length);
-      j = { nodes, tape: compileTape(nodes, this.states.length, this.params.length) };
+      const n = this.length;
+      const m = wrt === 'state' ? n : this.paramLength;
+      if (n * m > MAX_SYMBOLIC_ENTRIES) {
+        throw new RangeError(`Model: a symbolic ${n}×${m} Jacobian is too large to write out (at most ${MAX_SYMBOLIC_ENTRIES} entries); use 'forward' or 'reverse'`);
+      }
+      // Vector models are differentiated in their element-by-element form.
+      const scalar = scalarize(this.outputs, this.sizes, this.paramOffsets);
+      const nodes = jacobianNodes(scalar.graph, scalar.outputs, wrt, m);
+      j = { nodes, tape: compileTape(nodes, n, this.paramLength) };
       this.symbolic.set(wrt, j);
     }
     return j;
@@ -180,39 +209,53 @@ export class Model {
   }
 
   /**
-   * The Jacobian ∂f/∂u at (u, p, t), row-major n×n: from the symbolic derivative of the IR
-   * (default), `'forward'` (one dual-number sweep of the tape with n tangent lanes) or
-   * `'reverse'` (one adjoint sweep per row).
+   * The Jacobian ∂f/∂u at (u, p, t), row-major n×n (n: the flat state's length), by automatic
+   * differentiation on the tape (default), or as `method` says (see `JacobianMethod`).
    */
-  jacobian(u: ArrayLike<number>, p?: unknown, t = 0, method: JacobianMethod = 'symbolic'): Float64Array {
+  jacobian(u: ArrayLike<number>, p?: unknown, t = 0, method: JacobianMethod = 'ad'): Float64Array {
     return this.jacobianOf('state', u, p, t, method);
   }
 
-  /** ∂f/∂p at (u, p, t), row-major n×np; `method` as for `jacobian`. */
-  paramJacobian(u: ArrayLike<number>, p?: unknown, t = 0, method: JacobianMethod = 'symbolic'): Float64Array {
+  /**
+   * ∂f/∂p at (u, p, t), row-major n×np, np counting every value of vector and matrix
+   * parameters (in `paramVector` order); `method` as for `jacobian`.
+   */
+  paramJacobian(u: ArrayLike<number>, p?: unknown, t = 0, method: JacobianMethod = 'ad'): Float64Array {
     return this.jacobianOf('param', u, p, t, method);
   }
 
   private jacobianOf(wrt: 'state' | 'param', u: ArrayLike<number>, p: unknown, t: number, method: JacobianMethod): Float64Array {
     checkMethod(method);
-    this.requireScalar(wrt === 'state' ? 'the Jacobian' : 'the parameter Jacobian');
     const pv = this.paramVector(p);
-    const n = this.states.length;
-    const np = this.params.length;
-    if (method === 'forward') {
-      // Seed the state's lanes with I (columns of ∂f/∂u) or the parameters' (of ∂f/∂p).
-      return wrt === 'state'
-        ? dualTape(this.tape, pv, u, t, n, identity(n)).T
-        : dualTape(this.tape, pv, u, t, np, new Float64Array(n * np), identity(np)).T;
-    }
+    const n = this.length;
+    const m = wrt === 'state' ? n : this.paramLength;
+    // Forward mode costs a sweep per MAX_LANES columns, reverse mode a sweep per row.
+    if (method === 'ad') method = Math.ceil(m / MAX_LANES) <= n ? 'forward' : 'reverse';
+    if (method === 'forward') return this.columnsByForward(u, pv, t, wrt);
     if (method === 'reverse') return this.rowsByReverse(u, pv, t, wrt === 'state' ? 'du' : 'dp');
     return evaluateTape(this.symbolicJacobian(wrt).tape, pv, u, t);
   }
 
+  /** A Jacobian by forward sweeps, the columns in blocks of up to MAX_LANES tangent lanes. */
+  private columnsByForward(u: ArrayLike<number>, pv: Float64Array, t: number, wrt: 'state' | 'param'): Float64Array {
+    const n = this.length;
+    const m = wrt === 'state' ? n : this.paramLength;
+    const J = new Float64Array(n * m);
+    for (let c0 = 0; c0 < m; c0 += MAX_LANES) {
+      const k = Math.min(MAX_LANES, m - c0);
+      // Seed the state's lanes with columns of I (for ∂f/∂u) or the parameters' (for ∂f/∂p).
+      const T = wrt === 'state'
+        ? dualTape(this.tape, pv, u, t, k, identityColumns(n, c0, k)).T
+        : dualTape(this.tape, pv, u, t, k, new Float64Array(n * k), identityColumns(m, c0, k)).T;
+      for (let i = 0; i < n; i++) J.set(T.subarray(i * k, (i + 1) * k), i * m + c0);
+    }
+    return J;
+  }
+
   /** A Jacobian row by row, one reverse sweep per output. */
   private rowsByReverse(u: ArrayLike<number>, pv: Float64Array, t: number, part: 'du' | 'dp'): Float64Array {
-    const n = this.states.length;
-    const m = part === 'du' ? n : this.params.length;
+    const n = this.length;
+    const m = part === 'du' ? n : this.paramLength;
     const J = new Float64Array(n * m);
     const w = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -228,22 +271,19 @@ export class Model {
    * the tape (what adjoint sensitivities need).
    */
   vjp(u: ArrayLike<number>, p: unknown, t: number, w: ArrayLike<number>): { u: Float64Array; p: Float64Array } {
-    this.requireScalar('vjp');
-    if (w.length !== this.states.length) throw new RangeError(`Model.vjp: w has ${w.length} values but the model has ${this.states.length} states`);
+    if (w.length !== this.length) throw new RangeError(`Model.vjp: w has ${w.length} values but the model has ${this.length} states`);
     const r = reverseTape(this.tape, this.paramVector(p), u, t, w);
     return { u: r.du, p: r.dp };
   }
 
   /** The Jacobian–vector product (∂f/∂u)·v at (u, p, t), by forward-mode AD on the tape. */
   jvp(u: ArrayLike<number>, p: unknown, t: number, v: ArrayLike<number>): Float64Array {
-    this.requireScalar('jvp');
-    if (v.length !== this.states.length) throw new RangeError(`Model.jvp: v has ${v.length} values but the model has ${this.states.length} states`);
+    if (v.length !== this.length) throw new RangeError(`Model.jvp: v has ${v.length} values but the model has ${this.length} states`);
     return dualTape(this.tape, this.paramVector(p), u, t, 1, v).T;
   }
 
-  /** Structural nonzeros of ∂f/∂u, row-major n×n. */
+  /** Structural nonzeros of ∂f/∂u, row-major n×n (from the symbolic Jacobian). */
   jacobianSparsity(): boolean[] {
-    this.requireScalar('the Jacobian sparsity');
     return sparsity(this.symbolicJacobian('state').nodes);
   }
 
