@@ -4,6 +4,7 @@
 export { erkSolve, erkInterpolate } from './solvers/erk';
 
 import { tapePrimal } from './tape/primal';
+export { tapePrepare } from './tape/primal';
 export { elementary as tapeElementary } from './tape/primal';
 export { tapeDual } from './tape/dual';
 export { tapeReverse } from './tape/reverse';

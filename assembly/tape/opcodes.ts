@@ -21,6 +21,9 @@ export const TH_OUT = 3; // offset (in i32s from the tape start) of the output s
 export const TH_CODE = 4; // offset of the first instruction
 export const TH_NOUT = 5; // number of output segments; each is (register, length, step)
 export const TH_VECTOR = 6; // 1 when some instruction runs over a vector
+// The first TH_NPRE instructions depend on parameters and constants only: `tapePrepare` runs
+// them once when the parameters are set, `tapePrimal` starts after them.
+export const TH_NPRE = 7;
 export const TH_SIZE = 8;
 
 // Binary arithmetic.

@@ -3,7 +3,7 @@
 // math, so the bits are the same in every runtime.
 
 import {
-  INSTR_WIDTH, I_LEN, I_SA, I_SB, I_SC, TH_NINSTR, TH_NSTATES, TH_OUT, TH_CODE, TH_NOUT, TH_VECTOR, OP_SUM, OP_DOT, OP_MATVEC,
+  INSTR_WIDTH, I_LEN, I_SA, I_SB, I_SC, TH_NINSTR, TH_NSTATES, TH_OUT, TH_CODE, TH_NOUT, TH_VECTOR, TH_NPRE, OP_SUM, OP_DOT, OP_MATVEC,
   OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_POW, OP_MIN, OP_MAX, OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE,
   OP_NEG, OP_EXP, OP_LOG, OP_LOG1P, OP_EXPM1, OP_SQRT, OP_ABS, OP_SIN, OP_COS, OP_TAN, OP_ASIN,
   OP_ACOS, OP_ATAN, OP_SINH, OP_COSH, OP_TANH, OP_SIGN, OP_SIGMOID, OP_SOFTPLUS, OP_RELU, OP_COPY,
@@ -146,18 +146,34 @@ function scalarSweep(regs: usize, ip: usize, end: usize): void {
   }
 }
 
-/** Evaluates the tape: t and u go into their registers, the outputs into du. */
+/** Runs instructions [from, to) of the tape. */
+function sweep(tape: usize, regs: usize, from: i32, to: i32): void {
+  const code = tape + (<usize>load<i32>(tape + (<usize>TH_CODE << 2)) << 2);
+  const ip = code + (<usize>(from * INSTR_WIDTH) << 2);
+  const end = code + (<usize>(to * INSTR_WIDTH) << 2);
+  if (load<i32>(tape + (<usize>TH_VECTOR << 2)) != 0) vectorSweep(regs, ip, end);
+  else scalarSweep(regs, ip, end);
+}
+
+/**
+ * Computes the subexpressions of parameters and constants alone into their registers: once
+ * per solve (or per evaluation from TypeScript), after the parameters are written.
+ */
+export function tapePrepare(tape: usize, regs: usize): void {
+  sweep(tape, regs, 0, load<i32>(tape + (<usize>TH_NPRE << 2)));
+}
+
+/**
+ * Evaluates the tape: t and u go into their registers, the outputs into du. The registers
+ * hold the parameters and what `tapePrepare` computed from them.
+ */
 export function tapePrimal(tape: usize, regs: usize, t: f64, u: usize, du: usize): void {
   const n = load<i32>(tape + (<usize>TH_NSTATES << 2));
   store<f64>(regs, t);
   // An element loop for the small states of scalar models (memory.copy's call costs more).
   if (n > 64) memory.copy(regs + 8, u, <usize>n << 3);
   else for (let i = 0; i < n; i++) store<f64>(regs + 8 + (<usize>i << 3), load<f64>(u + (<usize>i << 3)));
-  const ninstr = load<i32>(tape + (<usize>TH_NINSTR << 2));
-  const ip = tape + (<usize>load<i32>(tape + (<usize>TH_CODE << 2)) << 2);
-  const end = ip + (<usize>(ninstr * INSTR_WIDTH) << 2);
-  if (load<i32>(tape + (<usize>TH_VECTOR << 2)) != 0) vectorSweep(regs, ip, end);
-  else scalarSweep(regs, ip, end);
+  sweep(tape, regs, load<i32>(tape + (<usize>TH_NPRE << 2)), load<i32>(tape + (<usize>TH_NINSTR << 2)));
   // Output segments (register, length, step): a step of 0 broadcasts a scalar.
   const segs = tape + (<usize>load<i32>(tape + (<usize>TH_OUT << 2)) << 2);
   const nseg = load<i32>(tape + (<usize>TH_NOUT << 2));

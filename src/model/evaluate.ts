@@ -15,6 +15,20 @@ interface Loaded {
 }
 
 /**
+ * Copies a tape and its registers into engine memory (in the caller's arena region), writes
+ * the parameters and computes what depends on them alone. The engine can then evaluate it.
+ */
+export function loadTape(eng: Engine, tape: Tape, params: Float64Array): { pCode: number; pRegs: number } {
+  const pCode = eng.alloc(4 * tape.code.length);
+  const pRegs = eng.alloc(8 * Math.max(1, tape.regs.length));
+  eng.i32.set(tape.code, pCode >>> 2);
+  eng.f64.set(tape.regs, pRegs >>> 3);
+  eng.f64.set(params, (pRegs >>> 3) + tape.paramBase);
+  eng.raw.tapePrepare(pCode, pRegs);
+  return { pCode, pRegs };
+}
+
+/**
  * Loads the tape with parameters and u into engine memory, runs `fn`, and frees everything —
  * also when `fn` throws. Checks u's length and t.
  */
@@ -25,12 +39,8 @@ function withTape<T>(tape: Tape, params: Float64Array, u: ArrayLike<number>, t: 
   const mark = eng.mark();
   try {
     const f64 = (n: number) => eng.alloc(8 * Math.max(1, n));
-    const pCode = eng.alloc(4 * tape.code.length);
-    const pRegs = f64(tape.regs.length);
+    const { pCode, pRegs } = loadTape(eng, tape, params);
     const pU = f64(tape.nstates);
-    eng.i32.set(tape.code, pCode >>> 2);
-    eng.f64.set(tape.regs, pRegs >>> 3);
-    eng.f64.set(params, (pRegs >>> 3) + tape.paramBase);
     eng.f64.set(u, pU >>> 3);
     const read = (ptr: number, n: number) => eng.f64.slice(ptr >>> 3, (ptr >>> 3) + n);
     return fn({ eng, pCode, pRegs, pU, f64, read });

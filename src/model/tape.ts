@@ -1,7 +1,8 @@
 /**
  * Lowers the IR to tape bytecode for the engine's interpreter (assembly/tape/primal.ts).
  * Registers: 0 = t, 1..n = the flat state, then the parameters, then the constants, then a
- * block per operation (one register for a scalar, `len` for a vector), in topological order.
+ * block per operation (one register for a scalar, `len` for a vector), in topological order:
+ * first those of parameters and constants alone (computed once per solve), then the rest.
  */
 import * as O from '../../assembly/tape/opcodes.js';
 import { topoOrder, type Node, type UnaryOp, type BinaryOp } from './ir.js';
@@ -27,6 +28,8 @@ export interface Tape {
   regs: Float64Array;
   /** First parameter register. */
   paramBase: number;
+  /** Operations on parameters and constants alone, computed once per solve rather than per evaluation. */
+  ninvariant: number;
   /** Length of the flat state. */
   nstates: number;
   nparams: number;
@@ -53,7 +56,15 @@ export function compileTape(
     else if (node.kind === 'param') regOf.set(node.id, paramBase + (paramOffsets ? paramOffsets[node.index] : node.index));
     else if (node.kind === 'const') regOf.set(node.id, constBase + constants.push(node.value) - 1);
   }
-  const ops = order.filter((n) => n.kind === 'unary' || n.kind === 'binary' || n.kind === 'ifelse');
+  // Operations on parameters and constants alone come first: the engine runs them once per
+  // solve (tapePrepare), not at every evaluation. Operands precede their uses in both parts.
+  const invariant = new Set<number>();
+  for (const n of order) {
+    const operands = n.kind === 'unary' ? [n.a] : n.kind === 'binary' ? [n.a, n.b] : n.kind === 'ifelse' ? [n.cond, n.a, n.b] : [];
+    if (n.kind === 'const' || n.kind === 'param' || (operands.length > 0 && operands.every((x) => invariant.has(x.id)))) invariant.add(n.id);
+  }
+  const isOp = (n: Node) => n.kind === 'unary' || n.kind === 'binary' || n.kind === 'ifelse';
+  const ops = [...order.filter((n) => isOp(n) && invariant.has(n.id)), ...order.filter((n) => isOp(n) && !invariant.has(n.id))];
   let next = constBase + constants.length;
   for (const n of ops) {
     regOf.set(n.id, next);
@@ -70,6 +81,8 @@ export function compileTape(
   code[O.TH_OUT] = outAt;
   code[O.TH_CODE] = codeAt;
   code[O.TH_NOUT] = outputs.length;
+  const ninvariant = ops.filter((n) => invariant.has(n.id)).length;
+  code[O.TH_NPRE] = ninvariant;
   let nout = 0;
   outputs.forEach((n, i) => {
     const len = sizes ? sizes[i] : 1;
@@ -116,5 +129,5 @@ export function compileTape(
   code[O.TH_VECTOR] = ops.some((n, i) => code[codeAt + i * O.INSTR_WIDTH + O.I_LEN] !== 1 || n.kind === 'binary' && n.op === 'matvec') ? 1 : 0;
   const regs = new Float64Array(nregs);
   regs.set(constants, constBase);
-  return { code, regs, paramBase, nstates, nparams, nout };
+  return { code, regs, paramBase, ninvariant, nstates, nparams, nout };
 }

@@ -13,6 +13,7 @@ import { EventRunner } from './events.js';
 import { retcodeName } from './retcode.js';
 import { Solution, type DenseData, type SolveStats } from './solution.js';
 import { RhsCaller } from './rhs.js';
+import { loadTape } from '../model/evaluate.js';
 
 /** Controller constants: OrdinaryDiffEq's PI defaults for the method's order, then its overrides. */
 function controllerFor(alg: Algorithm) {
@@ -289,12 +290,7 @@ class OutputBuffer {
 export function attachModel(eng: Engine, blk: number, prob: ODEProblem<unknown>): void {
   const model = prob.model;
   if (!model) return;
-  const { code, regs, paramBase } = model.tape;
-  const pCode = eng.alloc(4 * code.length);
-  const pRegs = eng.alloc(8 * regs.length);
-  eng.i32.set(code, pCode >>> 2);
-  eng.f64.set(regs, pRegs >>> 3);
-  eng.f64.set(prob.paramVector!, (pRegs >>> 3) + paramBase);
+  const { pCode, pRegs } = loadTape(eng, model.tape, prob.paramVector!);
   eng.f64[(blk >>> 3) + L.B_TAPE] = pCode;
   eng.f64[(blk >>> 3) + L.B_REGS] = pRegs;
   eng.f64[(blk >>> 3) + L.B_FUNC] = model.wasmFunction;
