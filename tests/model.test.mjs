@@ -174,7 +174,8 @@ test('the builder API makes the same model as the source', () => {
   const s2 = D.solve(new D.ODEProblem(parsed, [1, 1], [0, 10], lvParams), 'Tsit5');
   assert.ok(sameSolution(s1, s2));
   assert.throws(() => D.Model.fromGraph(g, { states: ['x'], params: [], outputs: [] }), /0 outputs for 1 states/);
-  assert.throws(() => D.Model.fromGraph(g, { states: ['x'], params: [], outputs: [g.state(0, 3)] }), /the outputs must be scalars/);
+  assert.throws(() => D.Model.fromGraph(g, { states: ['x'], params: [], outputs: [g.state(0, 3)] }), /dx has 1 entries but its output has 3/);
+  assert.throws(() => D.Model.fromGraph(g, { states: ['x'], params: [], outputs: [g.state(0)], sizes: [0] }), /sizes\[0\] \(x\) must be a positive integer, got 0/);
   // A built model is a whole Model: fresh state for emitted code and derivatives.
   assert.is(built.wasmFunction, 0);
   assert.ok(built.compileWasm());
@@ -309,6 +310,27 @@ test('subexpressions of parameters alone are computed once per solve, for each s
   const u = [0.75], p = [0.5, 2];
   assertClose(m.paramJacobian(u, p, 0.3), fdJacobian(m, u, p, 0.3, 'p'), 1e-6, 'dp');
   assertClose(m.paramJacobian(u, p, 0.3, 'reverse'), m.paramJacobian(u, p, 0.3, 'symbolic'), 1e-12, 'dp reverse');
+});
+
+test('the builder makes vector models too: a layer du = W·tanh(u) + b equals the parsed one', () => {
+  const g = new D.Graph();
+  const u = g.state(0, 3);
+  const W = g.param(0, 6, 3);
+  const b = g.param(1, 2);
+  const v = g.state(3, 2);
+  const built = D.Model.fromGraph(g, {
+    states: ['u', 'v'], params: ['W', 'b'], sizes: [3, 2], paramShapes: [[2, 3], 2],
+    outputs: [g.neg(u), g.add(g.matvec(W, g.unary('tanh', u)), g.mul(b, g.sum(v)))],
+  });
+  const parsed = D.ode({ dims: { u: 3, v: 2, W: [2, 3], b: 2 } })`
+    du = -u
+    dv = W*tanh(u) + b*sum(v)
+  `;
+  const x = [0.1, -0.4, 0.9, 2, -3];
+  const p = [[[1, 2, 3], [4, 5, 6]], [0.5, -0.5]];
+  assert.equal(Array.from(built.evaluate(x, p)), Array.from(parsed.evaluate(x, p)));
+  assert.equal(Array.from(built.paramJacobian(x, p)), Array.from(parsed.paramJacobian(x, p)));
+  assert.throws(() => D.Model.fromGraph(g, { states: ['u'], params: [], outputs: [u], sizes: [3, 1] }), /2 sizes for 1 states/);
 });
 
 test.run();

@@ -142,6 +142,11 @@ export class Graph {
   div(a: Node, b: Node): Node { return this.binary('div', a, b); }
   pow(a: Node, b: Node): Node { return this.binary('pow', a, b); }
   neg(a: Node): Node { return this.unary('neg', a); }
+  /** The sum of a vector's elements. */
+  sum(a: Node): Node { return this.unary('sum', a); }
+  dot(a: Node, b: Node): Node { return this.binary('dot', a, b); }
+  /** W·v for a matrix parameter W (`param(j, rows·cols, cols)`) and a vector v of `cols`. */
+  matvec(W: Node, v: Node): Node { return this.binary('matvec', W, v); }
 }
 
 /** Every node reachable from `roots`, each once, operands before the nodes that use them. */

@@ -128,26 +128,48 @@ export class Model {
 
   /**
    * A model built by a program on the IR (the builder API): `outputs[i]` is du/dt of
-   * `states[i]`, using `graph.state(i)`, `graph.param(j)`, `graph.time()` and the graph's
-   * operations.
+   * `states[i]`, using `graph.state(…)`, `graph.param(…)`, `graph.time()` and the graph's
+   * operations. Vector states and parameters need their shapes: `sizes[i]` is the length of
+   * state i (its node is `graph.state(offset, sizes[i])`, offset = the lengths before it), and
+   * `paramShapes[j]` is parameter j's length, or [rows, columns] for a matrix
+   * (`graph.param(j, rows·columns, columns)`).
    *
    * ```ts
    * const g = new Graph();
    * const decay = Model.fromGraph(g, { states: ['x'], params: ['k'], outputs: [g.neg(g.mul(g.param(0), g.state(0)))] });
    * ```
    */
-  static fromGraph(graph: Graph, spec: { states: readonly string[]; params: readonly string[]; outputs: readonly Node[] }): Model {
+  static fromGraph(graph: Graph, spec: {
+    states: readonly string[]; params: readonly string[]; outputs: readonly Node[];
+    sizes?: readonly number[]; paramShapes?: readonly (number | readonly [number, number])[];
+  }): Model {
+    const what = 'Model.fromGraph';
     if (spec.outputs.length !== spec.states.length) {
-      throw new RangeError(`Model.fromGraph: ${spec.outputs.length} outputs for ${spec.states.length} states`);
+      throw new RangeError(`${what}: ${spec.outputs.length} outputs for ${spec.states.length} states`);
     }
-    // The builder makes scalar models; vector models come from ode({ dims })`…`.
-    if (hasVectors(spec.outputs)) throw new RangeError('Model.fromGraph: the outputs must be scalars (vector models: use ode({ dims }))');
+    const sizes = spec.sizes ? [...spec.sizes] : spec.states.map(() => 1);
+    const shapes = spec.paramShapes ?? spec.params.map(() => 1);
+    if (sizes.length !== spec.states.length) throw new RangeError(`${what}: ${sizes.length} sizes for ${spec.states.length} states`);
+    if (shapes.length !== spec.params.length) throw new RangeError(`${what}: ${shapes.length} parameter shapes for ${spec.params.length} parameters`);
+    const count = (x: unknown, name: string) => {
+      if (!Number.isInteger(x) || (x as number) < 1) throw new RangeError(`${what}: ${name} must be a positive integer, got ${String(x)}`);
+      return x as number;
+    };
+    sizes.forEach((len, i) => count(len, `sizes[${i}] (${spec.states[i]})`));
+    const paramShapes = shapes.map((sh, j): [number, number] => {
+      if (typeof sh === 'number') return [count(sh, `paramShapes[${j}]`), 1];
+      const [rows, cols] = [count(sh[0], `paramShapes[${j}][0]`), count(sh[1], `paramShapes[${j}][1]`)];
+      return [rows * cols, cols];
+    });
+    spec.outputs.forEach((n, i) => {
+      if (n.len !== 1 && n.len !== sizes[i]) throw new RangeError(`${what}: d${spec.states[i]} has ${sizes[i]} entries but its output has ${n.len}`);
+    });
     return new Model('', {}, {
       graph,
       states: [...spec.states],
-      sizes: spec.states.map(() => 1),
+      sizes,
       params: [...spec.params],
-      paramShapes: spec.params.map((): [number, number] => [1, 1]),
+      paramShapes,
       outputs: [...spec.outputs],
     });
   }
