@@ -23,8 +23,8 @@ import { emitModelWasm } from './emit-wasm.js';
 import { getEngine } from '../runtime/engine.js';
 
 /**
- * How a Jacobian is computed: `'ad'` (the default) picks forward or reverse mode, whichever
- * needs fewer sweeps for the shape; `'forward'` is forward-mode AD on the tape (a tangent lane
+ * How a Jacobian is computed: `'ad'` (the default) picks forward mode when the Jacobian has
+ * no more columns than rows, reverse mode otherwise; `'forward'` is forward-mode AD on the tape (a tangent lane
  * per column, up to 64 columns a sweep); `'reverse'` is reverse-mode AD (one backward sweep
  * per row); `'symbolic'` evaluates the symbolic derivative of the IR (compiled on first use;
  * vector models are written out element by element, so it suits small ones).
@@ -251,8 +251,9 @@ export class Model {
     const pv = this.paramVector(p);
     const n = this.length;
     const m = wrt === 'state' ? n : this.paramLength;
-    // Forward mode costs a sweep per MAX_LANES columns, reverse mode a sweep per row.
-    if (method === 'ad') method = Math.ceil(m / MAX_LANES) <= n ? 'forward' : 'reverse';
+    // Forward mode carries a tangent lane per column, reverse mode makes a sweep per row: the
+    // work grows with m and n respectively (measured in bench/ad.mjs).
+    if (method === 'ad') method = m <= n ? 'forward' : 'reverse';
     if (method === 'forward') return this.columnsByForward(u, pv, t, wrt);
     if (method === 'reverse') return this.rowsByReverse(u, pv, t, wrt === 'state' ? 'du' : 'dp');
     return evaluateTape(this.symbolicJacobian(wrt).tape, pv, u, t);
@@ -329,7 +330,7 @@ export class Model {
       }
       const values: unknown[] = Array.isArray(v) && Array.isArray(v[0]) ? (v as unknown[][]).flat() : ArrayBuffer.isView(v) || Array.isArray(v) ? Array.from(v as ArrayLike<unknown>) : [];
       if (values.length !== size) throw new RangeError(`ODEProblem: ${what} must have ${size} values, got ${values.length}`);
-      values.forEach((x, k) => { out[at++] = finite(x, `${what}[${k}]`); });
+      values.forEach((x, k) => { out[at++] = finite(x, what, k); });
     };
     if (p !== null && typeof p === 'object' && !Array.isArray(p) && !ArrayBuffer.isView(p)) {
       const obj = p as Record<string, unknown>;
@@ -341,8 +342,8 @@ export class Model {
     const arr = p as ArrayLike<unknown> | undefined;
     if (!arr || typeof arr.length !== 'number') throw new TypeError(`ODEProblem: the model has parameters ${this.params.join(', ')}: pass p as an array or an object by name`);
     // All values in one flat array is accepted too.
-    if (arr.length === flat && flat !== np && Array.from(arr).every((x) => typeof x === 'number')) {
-      for (let k = 0; k < flat; k++) out[k] = finite(arr[k], `p[${k}]`);
+    if (arr.length === flat && flat !== np && (ArrayBuffer.isView(arr) || allNumbers(arr))) {
+      for (let k = 0; k < flat; k++) out[k] = finite(arr[k], 'p', k);
       return out;
     }
     if (arr.length !== np) throw new RangeError(`ODEProblem: p has ${arr.length} values but the model has ${np} parameters (${this.params.join(', ')})`);
@@ -352,9 +353,16 @@ export class Model {
 
 }
 
-function finite(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`ODEProblem: ${what} is ${String(v)}: parameters must be finite numbers`);
-  return v;
+function allNumbers(a: ArrayLike<unknown>): boolean {
+  for (let i = 0; i < a.length; i++) if (typeof a[i] !== 'number') return false;
+  return true;
+}
+
+/** v, checked; `what` (with `[k]` when k is given) names it in the error. */
+function finite(v: unknown, what: string, k?: number): number {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  const name = k === undefined ? what : `${what}[${k}]`;
+  throw new RangeError(`ODEProblem: ${name} is ${String(v)}: parameters must be finite numbers`);
 }
 
 type Tag = (strings: TemplateStringsArray, ...values: unknown[]) => Model;
