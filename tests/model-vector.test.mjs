@@ -221,6 +221,7 @@ test('100 000 states: the Jacobian–vector product of sin(cos(u)) − exp(u) is
     // Diagonal: vᵀJ equals J·v element by element (up to the order of the roundings).
     assert.ok(Math.abs(wTJ[i] - Jv[i]) <= 1e-15 * Math.max(1, Math.abs(Jv[i])), `vᵀJ[${i}]`);
   }
+  assert.throws(() => m.jacobian(u, []), /a dense 100000×100000 Jacobian has more than 100000000 entries; use jvp\/vjp/);
 });
 
 test('sparsity of vector models; symbolic Jacobians that are too large say so', () => {

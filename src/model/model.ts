@@ -39,6 +39,8 @@ function checkMethod(m: string): void {
 
 /** Tangent lanes per forward sweep: the scratch is nregs·lanes values. */
 const MAX_LANES = 64;
+/** Largest dense Jacobian returned (800 MB of f64). */
+const MAX_DENSE_ENTRIES = 100_000_000;
 /** Largest symbolic Jacobian (rows × columns) built from a vector model written out. */
 const MAX_SYMBOLIC_ENTRIES = 1_000_000;
 
@@ -251,6 +253,9 @@ export class Model {
     const pv = this.paramVector(p);
     const n = this.length;
     const m = wrt === 'state' ? n : this.paramLength;
+    if (n * m > MAX_DENSE_ENTRIES) {
+      throw new RangeError(`Model: a dense ${n}×${m} Jacobian has more than ${MAX_DENSE_ENTRIES} entries; use jvp/vjp (one sweep each) and jacobianSparsity`);
+    }
     // Forward mode carries a tangent lane per column, reverse mode makes a sweep per row: the
     // work grows with m and n respectively (measured in bench/ad.mjs).
     if (method === 'ad') method = m <= n ? 'forward' : 'reverse';
