@@ -54,7 +54,16 @@ const N = 100001; // odd: the last element goes through the scalar tail
 const INPUTS = {
   exp: () => { const r = rnd(); return r < 0.4 ? (rnd() - 0.5) * 1500 : r < 0.7 ? (rnd() - 0.5) * 4 : logUniform(-1074, 1023); },
   log: () => { const r = rnd(); return r < 0.4 ? 2 ** ((rnd() - 0.5) * 2100) : r < 0.7 ? 1 + (rnd() - 0.5) * 0.5 : r < 0.9 ? rnd() * 5 : logUniform(-1074, 1023); },
-  sin: () => { const r = rnd(); return r < 0.3 ? (rnd() - 0.5) * 20 : r < 0.6 ? (rnd() - 0.5) * 4e6 : r < 0.8 ? Math.round((rnd() - 0.5) * 2e6) * (Math.PI / 2) : logUniform(-1074, 1023); },
+  // Near the multiples of π/2 (where the reduction cancels), below and above 2^16·π/4 (where
+  // one round of reduction stops being enough), and beyond 2^20 (the runtime library's).
+  sin: () => {
+    const r = rnd();
+    if (r < 0.25) return (rnd() - 0.5) * 20;
+    if (r < 0.45) return (rnd() - 0.5) * 4e6;
+    if (r < 0.6) return Math.round((rnd() - 0.5) * 2e6) * (Math.PI / 2);
+    if (r < 0.75) return Math.round((rnd() - 0.5) * 7e4) * (Math.PI / 2) * (1 + (rnd() - 0.5) * 2 ** -20);
+    return logUniform(-1074, 1023);
+  },
   sigmoid: () => (rnd() - 0.5) * 100,
 };
 INPUTS.cos = INPUTS.sin;

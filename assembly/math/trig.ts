@@ -1,10 +1,12 @@
 // sin x and cos x for one f64 and for two (f64x2), one algorithm for both: see lanes.ts.
 //
 // Reduction: n = round(x·2/π) (by adding 1.5·2^52, which leaves n in the low mantissa
-// bits) and y = x − n·π/2 with π/2 in four parts (fdlibm's e_rem_pio2.c: three 33-bit heads,
-// so that n·part is exact for |n| < 2^20, and a tail), the two rounding errors of the
-// subtractions kept by two-sums, so y = y0 + y1 is good to far more than 53 bits even near
-// the multiples of π/2 (fdlibm does the same rounds, entered by branches on cancellation).
+// bits) and y = x − n·π/2 as y0 + y1, by the rounds of fdlibm's e_rem_pio2.c (π/2 split in
+// 33-bit heads, so that n·head is exact for |n| < 2^20, and tails): the first round when it
+// loses at most 16 bits to cancellation, else (near the multiples of π/2, and for all
+// |x| > 2^16·π/4) all rounds, their rounding errors kept by two-sums. The choice is made per
+// value by the same test in both forms (the f64x2 form computes all rounds for both lanes
+// when one lane needs them, and takes them only for that lane).
 // Kernels: fdlibm's __kernel_sin and __kernel_cos (k_sin.c, k_cos.c, Sun Microsystems, 1993),
 // polynomials on |y| ≤ π/4 with the tail y1 folded in; fdlibm gives their errors as below
 // 1 ulp. Quadrant n mod 4 picks ±sin y or ±cos y; the SIMD form computes the kernels its two
@@ -39,6 +41,8 @@ const SHIFT = 17;
 const HALF = 18;
 const ONE = 19;
 const BOUND = 20;
+const PIO2_1T = 21;
+const CANCEL = 22;
 
 const TABLE = memory.data<f64>([
   6.36619772367581382433e-01, // 2/π
@@ -62,6 +66,8 @@ const TABLE = memory.data<f64>([
   0.5,
   1.0,
   1048576.0, // 2^20: below this |x|, |n| < 2^20 and the reduction is exact enough
+  6.07710050650619224932e-11, // 0x3dd0b4611a626331: π/2 − PIO2_1
+  1.52587890625e-05, // 2^-16: the most cancellation the first round alone may see
 ]);
 /** The integer 1, by address (the quadrant arithmetic of the f64x2 form). */
 const INT_ONE = memory.data<i64>([1]);
@@ -86,19 +92,38 @@ const INT_ONE = memory.data<i64>([1]);
 }
 
 /**
- * x − n·π/2 as head − tail: r3 = ((x − n·PIO2_1) − n·PIO2_2) − n·PIO2_3 as rounded, and
- * tail = n·PIO2_3T − (the two rounding errors). `head` says which one to return; both
- * instances compute the same intermediate values (and are merged by the optimizer).
+ * The first round, enough for most x: x − n·π/2 as y0 + y1 with π/2 = PIO2_1 + PIO2_1T
+ * (x − n·PIO2_1 is exact, the subtraction of n·PIO2_1T is rounded into y0 and its error kept
+ * in y1). Good to about 85 bits of x (fdlibm), so to 69 bits of y when y has lost at most
+ * 16 bits to cancellation: `firstRoundOk` tests that, |y0| ≥ |x|·2^-16. This fails for
+ * every |x| above 2^16·π/4 (|y0| ≤ π/4), and for NaN and infinities. `head` says which of
+ * y0 and y1 to return; both instances compute the same values (merged by the optimizer).
  */
 // @ts-ignore: decorator
-@inline function reduce<T>(x: T, fn: T, head: bool): T {
+@inline function firstRound<T>(x: T, fn: T, head: bool): T {
+  const r = sub<T>(x, mul<T>(fn, c<T>(PIO2_1))); // exact
+  const w = mul<T>(fn, c<T>(PIO2_1T));
+  const y0 = sub<T>(r, w);
+  if (head) return y0;
+  return sub<T>(sub<T>(r, y0), w);
+}
+
+/**
+ * All rounds, for |x| < 2^20: x − n·π/2 as y0 + y1 with π/2 in four parts, good to far more
+ * than 53 bits of y even for the x closest to a multiple of π/2: r3 = ((x − n·PIO2_1) −
+ * n·PIO2_2) − n·PIO2_3 as rounded, tail = n·PIO2_3T − (the two rounding errors), y0 = r3 − tail.
+ */
+// @ts-ignore: decorator
+@inline function allRounds<T>(x: T, fn: T, head: bool): T {
   const r1 = sub<T>(x, mul<T>(fn, c<T>(PIO2_1))); // exact
   const w2 = mul<T>(fn, c<T>(PIO2_2)); // exact
   const r2 = sub<T>(r1, w2);
   const w3 = mul<T>(fn, c<T>(PIO2_3)); // exact
   const r3 = sub<T>(r2, w3);
-  if (head) return r3;
-  return sub<T>(mul<T>(fn, c<T>(PIO2_3T)), add<T>(subErr<T>(r1, w2, r2), subErr<T>(r2, w3, r3)));
+  const tail = sub<T>(mul<T>(fn, c<T>(PIO2_3T)), add<T>(subErr<T>(r1, w2, r2), subErr<T>(r2, w3, r3)));
+  const y0 = sub<T>(r3, tail);
+  if (head) return y0;
+  return sub<T>(sub<T>(r3, y0), tail);
 }
 
 /** sin(y0 + y1) for |y0 + y1| ≤ π/4 (fdlibm's __kernel_sin with the tail). */
@@ -126,20 +151,23 @@ const INT_ONE = memory.data<i64>([1]);
   return add<T>(u, add<T>(sub<T>(sub<T>(c<T>(ONE), u), hz), sub<T>(mul<T>(z, r), mul<T>(y0, y1))));
 }
 
-/** sin x (quarter false) or cos x (quarter true) for |x| < 2^20: cos x = sin(x + π/2). */
+/** sin x (quarter false) or cos x (quarter true): cos x = sin(x + π/2). */
 // @ts-ignore: decorator
 @inline function sinCosScalar(x: f64, quarter: bool): f64 {
   const t = quadrant<f64>(x);
   const fn = t - c<f64>(SHIFT);
-  // With n = 0 (|x| ≲ π/4) every product with n is +0 and the reduction returns exactly
+  // With n = 0 (|x| ≲ π/4) every product with n is +0 and the first round returns exactly
   // y0 = x, y1 = +0 (−0 stays −0): skipping it changes no bit.
   let y0 = x;
   let y1 = 0.0;
   if (fn != 0) {
-    const head = reduce<f64>(x, fn, true);
-    const tail = reduce<f64>(x, fn, false);
-    y0 = head - tail;
-    y1 = (head - y0) - tail;
+    y0 = firstRound<f64>(x, fn, true);
+    y1 = firstRound<f64>(x, fn, false);
+    if (!(abs(y0) >= abs(x) * c<f64>(CANCEL))) {
+      if (!(abs(x) < c<f64>(BOUND))) return quarter ? Math.cos(x) : Math.sin(x);
+      y0 = allRounds<f64>(x, fn, true);
+      y1 = allRounds<f64>(x, fn, false);
+    }
   }
   const n = (<i32>reinterpret<i64>(t) + <i32>quarter) & 3;
   const v = (n & 1) != 0 ? cosKernel<f64>(y0, y1) : sinKernel<f64>(y0, y1);
@@ -150,10 +178,15 @@ const INT_ONE = memory.data<i64>([1]);
 @inline function sinCosLanes(x: v128, quarter: bool): v128 {
   const t = quadrant<v128>(x);
   const fn = f64x2.sub(t, c<v128>(SHIFT));
-  const head = reduce<v128>(x, fn, true);
-  const tail = reduce<v128>(x, fn, false);
-  const y0 = f64x2.sub(head, tail);
-  const y1 = f64x2.sub(f64x2.sub(head, y0), tail);
+  let y0 = firstRound<v128>(x, fn, true);
+  let y1 = firstRound<v128>(x, fn, false);
+  const first = f64x2.ge(f64x2.abs(y0), f64x2.mul(f64x2.abs(x), c<v128>(CANCEL)));
+  const rare = !i64x2.all_true(first);
+  if (rare) {
+    // Some lane needs all rounds (or the runtime library, fixed below).
+    y0 = v128.bitselect(y0, allRounds<v128>(x, fn, true), first);
+    y1 = v128.bitselect(y1, allRounds<v128>(x, fn, false), first);
+  }
   const one = v128.load64_splat(INT_ONE);
   const n = quarter ? i64x2.add(t, one) : t;
   // Odd n: the cosine kernel (a lane mask from bit 0); n & 2: the sign flipped (bit 1 → bit 63).
@@ -163,10 +196,13 @@ const INT_ONE = memory.data<i64>([1]);
   if (!v128.any_true(odd)) v = sinKernel<v128>(y0, y1);
   else if (i64x2.all_true(odd)) v = cosKernel<v128>(y0, y1);
   else v = v128.bitselect(cosKernel<v128>(y0, y1), sinKernel<v128>(y0, y1), odd);
-  return v128.xor(v, i64x2.shl(i64x2.shr_u(n, 1), 63));
+  v = v128.xor(v, i64x2.shl(i64x2.shr_u(n, 1), 63));
+  // A lane that passed the first round has |x| < 2^16·π/4, so the lanes for the runtime
+  // library are among the rare ones, as in the scalar form.
+  return rare ? trigFallback(x, v, quarter) : v;
 }
 
-/** The lanes outside the fast path, one at a time (rare). */
+/** The lanes with |x| ≥ 2^20 (or NaN, ±∞) from the runtime library, one at a time (rare). */
 // @ts-ignore: decorator
 @inline function trigFallback(x: v128, y: v128, cosine: bool): v128 {
   const ok = f64x2.lt(f64x2.abs(x), c<v128>(BOUND));
@@ -184,24 +220,22 @@ const INT_ONE = memory.data<i64>([1]);
 
 /** sin x. Bit-identical to each lane of sinF64x2. */
 export function sinF64(x: f64): f64 {
-  if (!(abs(x) < c<f64>(BOUND))) return Math.sin(x);
   return sinCosScalar(x, false);
 }
 
 /** cos x. Bit-identical to each lane of cosF64x2. */
 export function cosF64(x: f64): f64 {
-  if (!(abs(x) < c<f64>(BOUND))) return Math.cos(x);
   return sinCosScalar(x, true);
 }
 
 /** sin x in each lane. Bit-identical to sinF64 on each lane. */
 // @ts-ignore: decorator
 @inline export function sinF64x2(x: v128): v128 {
-  return trigFallback(x, sinCosLanes(x, false), false);
+  return sinCosLanes(x, false);
 }
 
 /** cos x in each lane. Bit-identical to cosF64 on each lane. */
 // @ts-ignore: decorator
 @inline export function cosF64x2(x: v128): v128 {
-  return trigFallback(x, sinCosLanes(x, true), true);
+  return sinCosLanes(x, true);
 }
