@@ -69,3 +69,10 @@
   if (isVector<T>()) return <T>v128.or(i64x2.shr_u(i64x2.add(<v128>a, v128.load64_splat(c)), s), v128.load64_splat(o));
   else return <T>reinterpret<f64>(<i64>(<u64>(reinterpret<i64>(<f64>a) + load<i64>(c)) >> s) | load<i64>(o));
 }
+
+/** The bit pattern of each lane of a plus that of b shifted left by `s` (wrapping). */
+// @ts-ignore: decorator
+@inline export function bitsAddShifted<T>(a: T, b: T, s: i32): T {
+  if (isVector<T>()) return <T>i64x2.add(<v128>a, i64x2.shl(<v128>b, s));
+  else return <T>reinterpret<f64>(reinterpret<i64>(<f64>a) + (reinterpret<i64>(<f64>b) << s));
+}
