@@ -5,6 +5,7 @@ export { erkSolve, erkInterpolate } from './solvers/erk';
 
 import { tapePrimal } from './tape/primal';
 export { tapePrepare } from './tape/primal';
+import { mapMath, mapMathScalar, hasMapMath } from './math/map';
 export { elementary as tapeElementary } from './tape/primal';
 export { tapeDual } from './tape/dual';
 export { tapeReverse } from './tape/reverse';
@@ -27,4 +28,16 @@ export function tapeEvaluateMany(tape: usize, regs: usize, t: f64, u: usize, out
 /** First free byte after the engine's static data: TypeScript's allocator starts here. */
 export function heapBase(): usize {
   return __heap_base;
+}
+
+/**
+ * Runs one of the engine's elementary functions (op: OP_EXP, OP_LOG, OP_SIN, OP_COS or
+ * OP_SIGMOID) over n values at src into dst: with its f64x2 form two at a time (simd), or
+ * with its scalar form. For tests and benchmarks; returns -1 for an op it has no form for.
+ */
+export function mathEvaluate(op: i32, simd: bool, src: usize, dst: usize, n: i32): i32 {
+  if (!hasMapMath(op)) return -1;
+  if (simd) mapMath(op, dst, src, n);
+  else mapMathScalar(op, dst, src, n);
+  return 0;
 }

@@ -9,6 +9,10 @@ import {
   OP_ACOS, OP_ATAN, OP_SINH, OP_COSH, OP_TANH, OP_SIGN, OP_SIGMOID, OP_SOFTPLUS, OP_RELU, OP_COPY,
   OP_IFELSE,
 } from './opcodes';
+import { expF64, sigmoidF64 } from '../math/exp';
+import { logF64 } from '../math/log';
+import { sinF64, cosF64 } from '../math/trig';
+import { mapMath, mathScalar } from '../math/map';
 
 // @ts-ignore: decorator
 @inline function reg(regs: usize, i: i32): f64 {
@@ -18,7 +22,7 @@ import {
 /** log(1 + e^x) without overflow for large x. */
 // @ts-ignore: decorator
 @inline function softplus(x: f64): f64 {
-  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+  return x > 0 ? x + Math.log1p(expF64(-x)) : Math.log1p(expF64(x));
 }
 
 /**
@@ -37,14 +41,14 @@ export function elementary(op: i32, a: f64, b: f64, c: f64): f64 {
     case OP_GE: return a >= b ? 1.0 : 0.0;
     case OP_EQ: return a == b ? 1.0 : 0.0;
     case OP_NE: return a != b ? 1.0 : 0.0;
-    case OP_EXP: return Math.exp(a);
-    case OP_LOG: return Math.log(a);
+    case OP_EXP: return expF64(a);
+    case OP_LOG: return logF64(a);
     case OP_LOG1P: return Math.log1p(a);
     case OP_EXPM1: return Math.expm1(a);
     case OP_SQRT: return sqrt(a);
     case OP_ABS: return abs(a);
-    case OP_SIN: return Math.sin(a);
-    case OP_COS: return Math.cos(a);
+    case OP_SIN: return sinF64(a);
+    case OP_COS: return cosF64(a);
     case OP_TAN: return Math.tan(a);
     case OP_ASIN: return Math.asin(a);
     case OP_ACOS: return Math.acos(a);
@@ -53,13 +57,106 @@ export function elementary(op: i32, a: f64, b: f64, c: f64): f64 {
     case OP_COSH: return Math.cosh(a);
     case OP_TANH: return Math.tanh(a);
     case OP_SIGN: return a > 0 ? 1.0 : a < 0 ? -1.0 : a;
-    case OP_SIGMOID: return 1.0 / (1.0 + Math.exp(-a));
+    case OP_SIGMOID: return sigmoidF64(a);
     case OP_SOFTPLUS: return softplus(a);
     case OP_RELU: return max(a, 0.0);
     case OP_COPY: return a;
     case OP_IFELSE: return a != 0 ? b : c;
     default: return NaN;
   }
+}
+
+/** dst[0..len) = v. */
+// @ts-ignore: decorator
+@inline function fill(pd: usize, v: f64, len: i32): void {
+  for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), v);
+}
+
+// @ts-ignore: decorator
+@inline function at(p: usize, i: i32): usize {
+  return p + (<usize>i << 3);
+}
+
+// Elementwise arithmetic over operands with strides sa, sb (1: a vector, 0: a broadcast
+// scalar): two elements per step (f64x2) with a scalar operand splatted, then the odd last
+// element (or all of them when both operands are scalars) one at a time. One function per
+// operation, written out: a loop template taking the op as an argument, inlined several times
+// into vectorOp, may be merged by the optimizer into one loop that dispatches at every step.
+
+function vectorAdd(pd: usize, pa: usize, pb: usize, len: i32, sa: i32, sb: i32): void {
+  let i = 0;
+  if (sa != 0 && sb != 0) {
+    for (; i + 1 < len; i += 2) v128.store(at(pd, i), f64x2.add(v128.load(at(pa, i)), v128.load(at(pb, i))));
+  } else if (sa != 0) {
+    const b = f64x2.splat(load<f64>(pb));
+    for (; i + 1 < len; i += 2) v128.store(at(pd, i), f64x2.add(v128.load(at(pa, i)), b));
+  } else if (sb != 0) {
+    const a = f64x2.splat(load<f64>(pa));
+    for (; i + 1 < len; i += 2) v128.store(at(pd, i), f64x2.add(a, v128.load(at(pb, i))));
+  }
+  for (; i < len; i++) store<f64>(at(pd, i), load<f64>(at(pa, i * sa)) + load<f64>(at(pb, i * sb)));
+}
+
+function vectorSub(pd: usize, pa: usize, pb: usize, len: i32, sa: i32, sb: i32): void {
+  let i = 0;
+  if (sa != 0 && sb != 0) {
+    for (; i + 1 < len; i += 2) v128.store(at(pd, i), f64x2.sub(v128.load(at(pa, i)), v128.load(at(pb, i))));
+  } else if (sa != 0) {
+    const b = f64x2.splat(load<f64>(pb));
+    for (; i + 1 < len; i += 2) v128.store(at(pd, i), f64x2.sub(v128.load(at(pa, i)), b));
+  } else if (sb != 0) {
+    const a = f64x2.splat(load<f64>(pa));
+    for (; i + 1 < len; i += 2) v128.store(at(pd, i), f64x2.sub(a, v128.load(at(pb, i))));
+  }
+  for (; i < len; i++) store<f64>(at(pd, i), load<f64>(at(pa, i * sa)) - load<f64>(at(pb, i * sb)));
+}
+
+function vectorMul(pd: usize, pa: usize, pb: usize, len: i32, sa: i32, sb: i32): void {
+  let i = 0;
+  if (sa != 0 && sb != 0) {
+    for (; i + 1 < len; i += 2) v128.store(at(pd, i), f64x2.mul(v128.load(at(pa, i)), v128.load(at(pb, i))));
+  } else if (sa != 0) {
+    const b = f64x2.splat(load<f64>(pb));
+    for (; i + 1 < len; i += 2) v128.store(at(pd, i), f64x2.mul(v128.load(at(pa, i)), b));
+  } else if (sb != 0) {
+    const a = f64x2.splat(load<f64>(pa));
+    for (; i + 1 < len; i += 2) v128.store(at(pd, i), f64x2.mul(a, v128.load(at(pb, i))));
+  }
+  for (; i < len; i++) store<f64>(at(pd, i), load<f64>(at(pa, i * sa)) * load<f64>(at(pb, i * sb)));
+}
+
+function vectorDiv(pd: usize, pa: usize, pb: usize, len: i32, sa: i32, sb: i32): void {
+  let i = 0;
+  if (sa != 0 && sb != 0) {
+    for (; i + 1 < len; i += 2) v128.store(at(pd, i), f64x2.div(v128.load(at(pa, i)), v128.load(at(pb, i))));
+  } else if (sa != 0) {
+    const b = f64x2.splat(load<f64>(pb));
+    for (; i + 1 < len; i += 2) v128.store(at(pd, i), f64x2.div(v128.load(at(pa, i)), b));
+  } else if (sb != 0) {
+    const a = f64x2.splat(load<f64>(pa));
+    for (; i + 1 < len; i += 2) v128.store(at(pd, i), f64x2.div(a, v128.load(at(pb, i))));
+  }
+  for (; i < len; i++) store<f64>(at(pd, i), load<f64>(at(pa, i * sa)) / load<f64>(at(pb, i * sb)));
+}
+
+function vectorNeg(pd: usize, pa: usize, len: i32, sa: i32): void {
+  if (sa == 0) {
+    fill(pd, -load<f64>(pa), len);
+    return;
+  }
+  let i = 0;
+  for (; i + 1 < len; i += 2) v128.store(at(pd, i), f64x2.neg(v128.load(at(pa, i))));
+  if (i < len) store<f64>(at(pd, i), -load<f64>(at(pa, i)));
+}
+
+function vectorSqrt(pd: usize, pa: usize, len: i32, sa: i32): void {
+  if (sa == 0) {
+    fill(pd, sqrt(load<f64>(pa)), len);
+    return;
+  }
+  let i = 0;
+  for (; i + 1 < len; i += 2) v128.store(at(pd, i), f64x2.sqrt(v128.load(at(pa, i))));
+  if (i < len) store<f64>(at(pd, i), sqrt(load<f64>(at(pa, i))));
 }
 
 /** One instruction over `len` elements with operand strides (0: a broadcast scalar). */
@@ -95,18 +192,25 @@ function vectorOp(op: i32, regs: usize, d: i32, ia: i32, ib: i32, ic: i32, len: 
       store<f64>(pd, acc);
       return;
     }
-    // The common elementwise operations get loops of their own: no dispatch per element.
-    case OP_ADD: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), load<f64>(pa + <usize>i * da) + load<f64>(pb + <usize>i * db)); return;
-    case OP_SUB: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), load<f64>(pa + <usize>i * da) - load<f64>(pb + <usize>i * db)); return;
-    case OP_MUL: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), load<f64>(pa + <usize>i * da) * load<f64>(pb + <usize>i * db)); return;
-    case OP_DIV: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), load<f64>(pa + <usize>i * da) / load<f64>(pb + <usize>i * db)); return;
-    case OP_NEG: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), -load<f64>(pa + <usize>i * da)); return;
-    case OP_EXP: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), Math.exp(load<f64>(pa + <usize>i * da))); return;
-    case OP_LOG: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), Math.log(load<f64>(pa + <usize>i * da))); return;
-    case OP_SIN: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), Math.sin(load<f64>(pa + <usize>i * da))); return;
-    case OP_COS: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), Math.cos(load<f64>(pa + <usize>i * da))); return;
+    // The common elementwise operations get loops of their own: no dispatch per element, and
+    // two elements per step (f64x2) over contiguous operands. Per lane the f64x2 operations
+    // round exactly as the scalar ones, so the bits do not depend on the path an element took.
+    case OP_ADD: vectorAdd(pd, pa, pb, len, sa, sb); return;
+    case OP_SUB: vectorSub(pd, pa, pb, len, sa, sb); return;
+    case OP_MUL: vectorMul(pd, pa, pb, len, sa, sb); return;
+    case OP_DIV: vectorDiv(pd, pa, pb, len, sa, sb); return;
+    case OP_NEG: vectorNeg(pd, pa, len, sa); return;
+    case OP_SQRT: vectorSqrt(pd, pa, len, sa); return;
+    // exp, log, sin, cos and sigmoid: the engine's f64x2 forms (assembly/math), two at a time.
+    case OP_EXP:
+    case OP_LOG:
+    case OP_SIN:
+    case OP_COS:
+    case OP_SIGMOID:
+      if (sa != 0) mapMath(op, pd, pa, len);
+      else fill(pd, mathScalar(op, load<f64>(pa)), len);
+      return;
     case OP_TANH: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), Math.tanh(load<f64>(pa + <usize>i * da))); return;
-    case OP_SQRT: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), sqrt(load<f64>(pa + <usize>i * da))); return;
     default:
       for (let i = 0; i < len; i++) {
         const r = elementary(op, load<f64>(pa + <usize>i * da), load<f64>(pb + <usize>i * db), load<f64>(pc + <usize>i * dc));

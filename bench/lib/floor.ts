@@ -19,7 +19,7 @@ export function roberMany(u: usize, du: usize, p: usize, count: i32): void {
   }
 }
 
-/** du = sin(cos(u)) − exp(u) elementwise over n entries, `count` times (the engine's scalar math). */
+/** du = sin(cos(u)) − exp(u) elementwise over n entries, `count` times (AssemblyScript's Math, one element at a time). */
 export function sinCosExpMany(u: usize, du: usize, n: i32, count: i32): void {
   for (let c = 0; c < count; c++) {
     for (let i = 0; i < n; i++) {

@@ -52,8 +52,9 @@ function expectFloat64Array(value, what) {
  * Returns plain JSON-able data so every driver can print/transport it the same way:
  *   { retcode, n, nf, hash, backRetcode, backN }
  * where `hash` is the SHA-256 (hex) of, in order: sol.t, each sol.u[i], sol.at(7.3), the
- * backward solve's t and every state, and the states of a compiled-model solve (the engine's
- * tape interpreter and elementary functions). Any change in any bit changes the hash.
+ * backward solve's t and every state, the states of a compiled-model solve (the engine's
+ * tape interpreter and elementary functions) and of a vector-model solve (their SIMD forms).
+ * Any change in any bit changes the hash.
  */
 export async function lvCheck(difflux) {
   const { ODEProblem, solve, Tsit5 } = difflux;
@@ -92,7 +93,18 @@ export async function lvCheck(difflux) {
   const model = solve(new ODEProblem(pendulum, [1, 0], [0, 20], [0.2, 0.8, 1.3]), 'Vern9', { ...TOLERANCES, saveat: 0.5 });
   const modelU = model.u.map((ui, i) => expectFloat64Array(ui, `model.u[${i}]`).slice());
 
-  const digest = await crypto.subtle.digest('SHA-256', concatBytes([t, ...u, dense, backT, ...backU, ...modelU]));
+  // A vector model: the interpreter's f64x2 loops and the engine's f64x2 exp, log, sin, cos
+  // and sigmoid (101 states: the last one goes through the scalar forms) must give the same
+  // bits in every runtime too.
+  const field = difflux.ode({ dims: { u: 101 } })`
+    du = sin(cos(u)) - exp(u)/3 + log(1 + u*u)/(2 + u*u) - sigmoid(u)/4
+  `;
+  const u0 = new Float64Array(101);
+  for (let i = 0; i < 101; i++) u0[i] = (i - 50) * 0.04;
+  const fieldSol = solve(new ODEProblem(field, u0, [0, 2]), Tsit5(), { ...TOLERANCES, saveat: 0.5 });
+  const fieldU = fieldSol.u.map((ui, i) => expectFloat64Array(ui, `field.u[${i}]`).slice());
+
+  const digest = await crypto.subtle.digest('SHA-256', concatBytes([t, ...u, dense, backT, ...backU, ...modelU, ...fieldU]));
   return {
     retcode,
     n: t.length,
