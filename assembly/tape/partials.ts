@@ -1,13 +1,16 @@
 // Local partial derivatives of one elementwise tape operation, shared by the forward
 // (dual-number) and reverse (adjoint) sweeps: for r = op(a, b), ∂r/∂a and ∂r/∂b at the primal
 // values, which the registers hold after a primal sweep (every operation has its own
-// registers).
+// registers). exp, log, sin and cos are the engine's own, as in the primal sweep.
 
 import {
   OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_POW, OP_MIN, OP_MAX,
   OP_NEG, OP_EXP, OP_LOG, OP_LOG1P, OP_EXPM1, OP_SQRT, OP_ABS, OP_SIN, OP_COS, OP_TAN, OP_ASIN,
   OP_ACOS, OP_ATAN, OP_SINH, OP_COSH, OP_TANH, OP_SIGMOID, OP_SOFTPLUS, OP_RELU, OP_COPY,
 } from './opcodes';
+import { expF64 } from '../math/exp';
+import { logF64 } from '../math/log';
+import { sinF64, cosF64 } from '../math/trig';
 
 /** ∂r/∂b of the last `partialA` call (0 for operations of one operand). */
 export let partialB: f64 = 0;
@@ -26,18 +29,18 @@ export function partialA(op: i32, a: f64, b: f64, r: f64): f64 {
     case OP_SUB: hasB = true; partialB = -1; return 1;
     case OP_MUL: hasB = true; partialB = a; return b;
     case OP_DIV: hasB = true; partialB = -r / b; return 1 / b;
-    case OP_POW: hasB = true; partialB = r * Math.log(a); return b * Math.pow(a, b - 1);
+    case OP_POW: hasB = true; partialB = r * logF64(a); return b * Math.pow(a, b - 1);
     case OP_MIN: hasB = true; partialB = a <= b ? 0 : 1; return a <= b ? 1 : 0;
     case OP_MAX: hasB = true; partialB = a >= b ? 0 : 1; return a >= b ? 1 : 0;
     case OP_NEG: return -1;
     case OP_EXP: return r;
     case OP_LOG: return 1 / a;
     case OP_LOG1P: return 1 / (1 + a);
-    case OP_EXPM1: return Math.exp(a);
+    case OP_EXPM1: return expF64(a);
     case OP_SQRT: return 1 / (2 * r);
     case OP_ABS: return a > 0 ? 1 : a < 0 ? -1 : 0;
-    case OP_SIN: return Math.cos(a);
-    case OP_COS: return -Math.sin(a);
+    case OP_SIN: return cosF64(a);
+    case OP_COS: return -sinF64(a);
     case OP_TAN: return 1 + r * r;
     case OP_ASIN: return 1 / sqrt(1 - a * a);
     case OP_ACOS: return -1 / sqrt(1 - a * a);
@@ -46,7 +49,7 @@ export function partialA(op: i32, a: f64, b: f64, r: f64): f64 {
     case OP_COSH: return Math.sinh(a);
     case OP_TANH: return 1 - r * r;
     case OP_SIGMOID: return r * (1 - r);
-    case OP_SOFTPLUS: return 1 / (1 + Math.exp(-a));
+    case OP_SOFTPLUS: return 1 / (1 + expF64(-a));
     case OP_RELU: return a > 0 ? 1 : 0;
     case OP_COPY: return 1;
     default: return 0;
