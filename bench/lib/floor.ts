@@ -28,3 +28,29 @@ export function sinCosExpMany(u: usize, du: usize, n: i32, count: i32): void {
     }
   }
 }
+
+import { expF64, expF64x2 } from '../../assembly/math/exp';
+import { sinF64, sinF64x2, cosF64, cosF64x2 } from '../../assembly/math/trig';
+
+/**
+ * The same model hand-written with the engine's own f64x2 functions, fused into one loop (two
+ * elements per step, no intermediate vectors): the floor for the tape's vector instructions.
+ */
+export function sinCosExpSimdMany(u: usize, du: usize, n: i32, count: i32): void {
+  for (let c = 0; c < count; c++) {
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      const x = v128.load(u + (<usize>i << 3));
+      v128.store(du + (<usize>i << 3), f64x2.sub(sinF64x2(cosF64x2(x)), expF64x2(x)));
+    }
+    if (i < n) {
+      const x = load<f64>(u + (<usize>i << 3));
+      store<f64>(du + (<usize>i << 3), sinF64(cosF64(x)) - expF64(x));
+    }
+  }
+}
+
+/** First byte after the static data (the math tables): the bench's arrays go from here. */
+export function dataEnd(): usize {
+  return (__heap_base + 15) & ~15;
+}
