@@ -69,6 +69,20 @@ test('vector models: emitted code is declined (the tape is used) and the solve i
   assert.is(m.toString(), 'du = -k * u');
 });
 
+test('W*v over rows in blocks of four and a tail: each row summed left to right, bit for bit', () => {
+  for (const [rows, cols] of [[4, 1], [8, 5], [11, 7], [13, 16]]) {
+    const m = D.ode({ dims: { u: cols, v: rows, W: [rows, cols] } })`
+      du = -u
+      dv = W*u
+    `;
+    const W = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => Math.sin(1 + i * cols + j) / 3));
+    const u = Array.from({ length: cols }, (_, j) => Math.cos(2 * j) * 1e3 ** (j % 3 - 1));
+    const got = m.evaluate([...u, ...new Array(rows).fill(0)], [W]).slice(cols);
+    const want = W.map((row) => row.reduce((acc, w, j) => acc + w * u[j], 0));
+    assert.equal(Array.from(got), want, `${rows}×${cols}`);
+  }
+});
+
 test('indexing a vector state, counted from 1 as in Julia', () => {
   const m = D.ode({ dims: { u: 3 } })`
     du = -u + u[3]

@@ -159,6 +159,36 @@ function vectorSqrt(pd: usize, pa: usize, len: i32, sa: i32): void {
   if (i < len) store<f64>(at(pd, i), sqrt(load<f64>(at(pa, i))));
 }
 
+/**
+ * d = W·v for a rows × cols row-major W. Each row is a left-to-right sum of products, as a
+ * JavaScript loop would add them; four rows run at once, a row per f64x2 lane (the chains of
+ * additions are independent, so no sum is reordered and every row keeps its bits).
+ */
+function matvec(d: usize, W: usize, v: usize, rows: i32, cols: i32): void {
+  const stride = <usize>cols << 3;
+  let i = 0;
+  for (; i + 4 <= rows; i += 4) {
+    const r0 = W + <usize>i * stride;
+    let acc01 = f64x2.splat(0);
+    let acc23 = f64x2.splat(0);
+    for (let j = 0; j < cols; j++) {
+      const o = <usize>j << 3;
+      const p = r0 + o;
+      const x = f64x2.splat(load<f64>(v + o));
+      acc01 = f64x2.add(acc01, f64x2.mul(f64x2.replace_lane(f64x2.splat(load<f64>(p)), 1, load<f64>(p + stride)), x));
+      acc23 = f64x2.add(acc23, f64x2.mul(f64x2.replace_lane(f64x2.splat(load<f64>(p + 2 * stride)), 1, load<f64>(p + 3 * stride)), x));
+    }
+    v128.store(d + (<usize>i << 3), acc01);
+    v128.store(d + (<usize>(i + 2) << 3), acc23);
+  }
+  for (; i < rows; i++) {
+    const row = W + <usize>i * stride;
+    let acc = 0.0;
+    for (let j = 0; j < cols; j++) acc += load<f64>(row + (<usize>j << 3)) * load<f64>(v + (<usize>j << 3));
+    store<f64>(d + (<usize>i << 3), acc);
+  }
+}
+
 /** One instruction over `len` elements with operand strides (0: a broadcast scalar). */
 function vectorOp(op: i32, regs: usize, d: i32, ia: i32, ib: i32, ic: i32, len: i32, sa: i32, sb: i32, sc: i32): void {
   const pd = regs + (<usize>d << 3);
@@ -169,16 +199,7 @@ function vectorOp(op: i32, regs: usize, d: i32, ia: i32, ib: i32, ic: i32, len: 
   const db = <usize>sb << 3;
   const dc = <usize>sc << 3;
   switch (op) {
-    case OP_MATVEC: {
-      // Row by row, each a left-to-right sum of products; ic is the number of columns.
-      for (let i = 0; i < len; i++) {
-        const row = pa + (<usize>(i * ic) << 3);
-        let acc = 0.0;
-        for (let j = 0; j < ic; j++) acc += load<f64>(row + (<usize>j << 3)) * load<f64>(pb + (<usize>j << 3));
-        store<f64>(pd + (<usize>i << 3), acc);
-      }
-      return;
-    }
+    case OP_MATVEC: matvec(pd, pa, pb, len, ic); return;
     // Left to right, as a JavaScript loop would add them.
     case OP_SUM: {
       let acc = 0.0;
