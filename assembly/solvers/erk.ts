@@ -31,13 +31,20 @@ import { piReject, piAccept } from './controller';
  * JavaScript side failed.
  */
 @inline function evalF(blk: usize, t: f64, u: usize, du: usize): bool {
+  return evalWith(blk, ptrAt(blk, B_TAPE), <u32>ptrAt(blk, B_FUNC), ptrAt(blk, B_REGS), t, u, du);
+}
+
+/** evalF with the block's model fields already read (the step loop reads them once per solve). */
+// @ts-ignore: decorator
+@inline function evalWith(blk: usize, tape: usize, func: u32, regs: usize, t: f64, u: usize, du: usize): bool {
   setF64(blk, B_NF, f64At(blk, B_NF) + 1.0);
-  const tape = ptrAt(blk, B_TAPE);
+  // A model emitted as WebAssembly: a call through the function table (func is 0 otherwise).
+  if (func != 0) {
+    call_indirect<void>(func, t, u, du, regs);
+    return true;
+  }
   if (tape != 0) {
-    const func = <u32>f64At(blk, B_FUNC);
-    // A model emitted as WebAssembly: a direct call through the function table.
-    if (func != 0) call_indirect<void>(func, t, u, du, ptrAt(blk, B_REGS));
-    else tapePrimal(tape, ptrAt(blk, B_REGS), t, u, du);
+    tapePrimal(tape, regs, t, u, du);
     return true;
   }
   return rhs(t, u, du) == 0;
@@ -203,6 +210,9 @@ export function erkSolve(blk: usize): i32 {
   const rowStart = ptrAt(tab, T_ROWSTART);
   const aIdx = ptrAt(tab, T_IDX);
   const aCoef = ptrAt(tab, T_COEF);
+  const fTape = ptrAt(blk, B_TAPE);
+  const fFunc = <u32>ptrAt(blk, B_FUNC);
+  const fRegs = ptrAt(blk, B_REGS);
 
   let t = t0;
   let stopIdx = 0;
@@ -253,11 +263,11 @@ export function erkSolve(blk: usize): i32 {
 
     for (let j = 1; j < end; j++) {
       stageRow(rowStart, aIdx, aCoef, j, tmp, uprev, dts, kbase, stride, n);
-      if (!evalF(blk, t + load<f64>(c + (<usize>j << 3)) * dts, tmp, kbase + <usize>j * stride)) return finish(blk, t, RET_ABORTED);
+      if (!evalWith(blk, fTape, fFunc, fRegs, t + load<f64>(c + (<usize>j << 3)) * dts, tmp, kbase + <usize>j * stride)) return finish(blk, t, RET_ABORTED);
     }
     stageRow(rowStart, aIdx, aCoef, end, u, uprev, dts, kbase, stride, n);
     if (endBeforeErr) {
-      if (!evalF(blk, tnew, u, kend)) return finish(blk, t, RET_ABORTED);
+      if (!evalWith(blk, fTape, fFunc, fRegs, tnew, u, kend)) return finish(blk, t, RET_ABORTED);
     }
 
     let dtNext = dt;
@@ -291,7 +301,7 @@ export function erkSolve(blk: usize): i32 {
       qoldLog = beta2 * (eest >= 1e-4 ? logE : Math.log(1e-4));
       dtNext = min(h / q, dtmax);
       if (!endBeforeErr) {
-        if (!evalF(blk, tnew, u, kend)) return finish(blk, t, RET_ABORTED);
+        if (!evalWith(blk, fTape, fFunc, fRegs, tnew, u, kend)) return finish(blk, t, RET_ABORTED);
       }
     }
 
@@ -348,7 +358,7 @@ export function erkSolve(blk: usize): i32 {
       }
       if (r == CB_TERMINATE) { ret = RET_TERMINATED; break; }
       // The affect may have changed u: restart the FSAL chain from the new state.
-      if (!evalF(blk, t, u, kbase)) return finish(blk, t, RET_ABORTED);
+      if (!evalWith(blk, fTape, fFunc, fRegs, t, u, kbase)) return finish(blk, t, RET_ABORTED);
       // A stop inside the event's step is still ahead.
     } else if (end != 0) {
       copyVec(kbase, kend, n);
