@@ -66,6 +66,95 @@ function stageState(tab: usize, row: i32, out: usize, uprev: usize, dt: f64, kba
   stageRow(ptrAt(tab, T_ROWSTART), ptrAt(tab, T_IDX), ptrAt(tab, T_COEF), row, out, uprev, dt, kbase, stride, n);
 }
 
+/** x[0..1] as an f64x2, read with two 8-byte loads. */
+// @ts-ignore: decorator
+@inline function loadPair(p: usize): v128 {
+  return v128.load64_lane(p, v128.load64_zero(p), 1, 8);
+}
+
+/**
+ * One step attempt for two states, one f64x2 (the stages into tmp and u, then f at the end
+ * when endBeforeErr): `stageRow` and `errorNorm` with the same operations in the same order,
+ * arranged for the chain of dependent operations that a step of a small system is.
+ *
+ * Each stage's sum is split around the evaluation it waits for: the terms on older stages are
+ * summed before the previous f is called (the sum in a register), and only the newest term is
+ * added after f returns. That vector was just written by f with 8-byte stores, so it is read
+ * with 8-byte loads (a 16-byte load over two pending 8-byte stores waits for both to reach
+ * the cache). The error estimate of a method with one (errKind 1) is formed the same way.
+ *
+ * Returns errorNorm's sum when the error estimate was formed here, 0 when not (no error
+ * estimate, or DOP853's two), and −1 when f failed.
+ */
+// @ts-ignore: decorator
+@inline function pairAttempt(
+  blk: usize, fTape: usize, fFunc: u32, fRegs: usize,
+  rowStart: usize, aIdx: usize, aCoef: usize, c: usize, end: i32, endBeforeErr: bool,
+  errKind: i32, errN: i32, errIdx: usize, errCoef: usize,
+  kbase: usize, stride: usize, uprev: usize, u: usize, tmp: usize,
+  t: f64, dts: f64, tnew: f64, atolV: usize, rtolV: usize, atolS: f64, rtolS: f64,
+): f64 {
+  const sv = f64x2.splat(dts);
+  const up = v128.load(uprev);
+  // part: the current row's sum of its terms on stages before the newest one (row 1 has
+  // only a term on stage 0, the newest for it).
+  let part = f64x2.splat(0.0);
+  let r0 = load<i32>(rowStart + 4);
+  let r1 = load<i32>(rowStart + 8);
+  for (let j = 1; ; j++) {
+    // Row j: add its term on stage j − 1 (its last, if it has one).
+    let acc = part;
+    if (r1 > r0 && load<i32>(aIdx + (<usize>(r1 - 1) << 2)) == j - 1) {
+      const cq = f64x2.splat(load<f64>(aCoef + (<usize>(r1 - 1) << 3)));
+      acc = f64x2.add(acc, f64x2.mul(cq, loadPair(kbase + <usize>(j - 1) * stride)));
+    }
+    const y = f64x2.add(up, f64x2.mul(sv, acc));
+    if (j == end) {
+      v128.store(u, y);
+      break;
+    }
+    v128.store(tmp, y);
+    // Row j + 1's terms on stages 0 … j − 1, while f_j is still to come.
+    r0 = r1;
+    r1 = load<i32>(rowStart + (<usize>(j + 2) << 2));
+    part = f64x2.splat(0.0);
+    for (let q = r0; q < r1; q++) {
+      const ix = load<i32>(aIdx + (<usize>q << 2));
+      if (ix == j) break;
+      part = f64x2.add(part, f64x2.mul(f64x2.splat(load<f64>(aCoef + (<usize>q << 3))), v128.load(kbase + <usize>ix * stride)));
+    }
+    if (!evalWith(blk, fTape, fFunc, fRegs, t + load<f64>(c + (<usize>j << 3)) * dts, tmp, kbase + <usize>j * stride)) return -1.0;
+  }
+  // The error's terms on stages before the end-of-step evaluation, then that evaluation.
+  let e = f64x2.splat(0.0);
+  let q = 0;
+  if (errKind == 1) {
+    for (; q < errN; q++) {
+      const ix = load<i32>(errIdx + (<usize>q << 2));
+      if (ix == end) break;
+      e = f64x2.add(e, f64x2.mul(f64x2.splat(load<f64>(errCoef + (<usize>q << 3))), v128.load(kbase + <usize>ix * stride)));
+    }
+  }
+  const kend = kbase + <usize>end * stride;
+  if (endBeforeErr) {
+    if (!evalWith(blk, fTape, fFunc, fRegs, tnew, u, kend)) return -1.0;
+  }
+  if (errKind != 1) return 0.0;
+  if (q < errN) e = f64x2.add(e, f64x2.mul(f64x2.splat(load<f64>(errCoef + (<usize>q << 3))), loadPair(kend)));
+  // errorNorm's pair loop (the sums it starts from 0 are of squares and of x − x, so the
+  // first addition of 0 is exact and left out).
+  const bv = v128.load(u);
+  const fin = f64x2.sub(bv, bv);
+  const amax = f64x2.max(f64x2.abs(up), f64x2.abs(bv));
+  const sc = atolV != 0
+    ? f64x2.add(v128.load(atolV), f64x2.mul(amax, v128.load(rtolV)))
+    : f64x2.add(f64x2.splat(atolS), f64x2.mul(amax, f64x2.splat(rtolS)));
+  const r = f64x2.div(f64x2.mul(sv, e), sc);
+  const sq = f64x2.mul(r, r);
+  const sum = f64x2.extract_lane(sq, 0) + f64x2.extract_lane(sq, 1);
+  return f64x2.extract_lane(fin, 0) + f64x2.extract_lane(fin, 1) == 0.0 ? sum : NaN;
+}
+
 /**
  * Computes the interpolation's extra stages for the current step if they are missing.
  * The step is described by B_TPREV, B_DTCUR, B_UPREV and the stage vectors.
@@ -210,6 +299,8 @@ export function erkSolve(blk: usize): i32 {
   const rowStart = ptrAt(tab, T_ROWSTART);
   const aIdx = ptrAt(tab, T_IDX);
   const aCoef = ptrAt(tab, T_COEF);
+  // Two states, one f64x2: the step attempt is pairAttempt's.
+  const pair = n == 2 && end >= 1;
   const fTape = ptrAt(blk, B_TAPE);
   const fFunc = <u32>ptrAt(blk, B_FUNC);
   const fRegs = ptrAt(blk, B_REGS);
@@ -261,19 +352,30 @@ export function erkSolve(blk: usize): i32 {
     setF64(blk, B_U, <f64>u);
     setF64(blk, B_UPREV, <f64>uprev);
 
-    for (let j = 1; j < end; j++) {
-      stageRow(rowStart, aIdx, aCoef, j, tmp, uprev, dts, kbase, stride, n);
-      if (!evalWith(blk, fTape, fFunc, fRegs, t + load<f64>(c + (<usize>j << 3)) * dts, tmp, kbase + <usize>j * stride)) return finish(blk, t, RET_ABORTED);
+    // The error norm's sum when the two-state attempt formed it (pairDone).
+    let eest = 0.0;
+    let pairDone = false;
+    if (pair) {
+      eest = pairAttempt(
+        blk, fTape, fFunc, fRegs, rowStart, aIdx, aCoef, c, end, endBeforeErr, errKind, errN, errIdx, errCoef,
+        kbase, stride, uprev, u, tmp, t, dts, tnew, atolV, rtolV, atolS, rtolS,
+      );
+      if (eest < 0) return finish(blk, t, RET_ABORTED);
+      pairDone = errKind == 1;
+    } else {
+      for (let j = 1; j < end; j++) {
+        stageRow(rowStart, aIdx, aCoef, j, tmp, uprev, dts, kbase, stride, n);
+        if (!evalWith(blk, fTape, fFunc, fRegs, t + load<f64>(c + (<usize>j << 3)) * dts, tmp, kbase + <usize>j * stride)) return finish(blk, t, RET_ABORTED);
+      }
+      stageRow(rowStart, aIdx, aCoef, end, u, uprev, dts, kbase, stride, n);
+      if (endBeforeErr) {
+        if (!evalWith(blk, fTape, fFunc, fRegs, tnew, u, kend)) return finish(blk, t, RET_ABORTED);
+      }
     }
-    stageRow(rowStart, aIdx, aCoef, end, u, uprev, dts, kbase, stride, n);
-    if (endBeforeErr) {
-      if (!evalWith(blk, fTape, fFunc, fRegs, tnew, u, kend)) return finish(blk, t, RET_ABORTED);
-    }
-
     let dtNext = dt;
     if (adaptive) {
       // err = dt · Σ btilde_j k_j, scaled and summed in the same pass.
-      let eest = errorNorm(dts, errCoef, errIdx, errN, kbase, stride, uprev, u, atolV, rtolV, atolS, rtolS, n);
+      if (!pairDone) eest = errorNorm(dts, errCoef, errIdx, errN, kbase, stride, uprev, u, atolV, rtolV, atolS, rtolS, n);
       if (errKind == 2) {
         // DOP853 (Hairer): EEst = E5 / sqrt(n·(E5 + 0.01·E3)) with E = Σ (err_i/sc_i)².
         const e5 = eest;
