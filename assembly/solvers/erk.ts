@@ -73,66 +73,85 @@ function stageState(tab: usize, row: i32, out: usize, uprev: usize, dt: f64, kba
 }
 
 /**
- * One step attempt for two states, one f64x2 (the stages into tmp and u, then f at the end
- * when endBeforeErr): `stageRow` and `errorNorm` with the same operations in the same order,
- * arranged for the chain of dependent operations that a step of a small system is.
+ * One step attempt for two to four states, held in one or two f64x2 (the stages into tmp and u, then
+ * f at the end when endBeforeErr): `stageRow` and `errorNorm` with the same operations in
+ * the same order, element by element, arranged for the chain of dependent operations that a
+ * step of a small system is.
  *
  * Each stage's sum is split around the evaluation it waits for: the terms on older stages are
- * summed before the previous f is called (the sum in a register), and only the newest term is
+ * summed before the previous f is called (the sums in registers), and only the newest term is
  * added after f returns. That vector was just written by f with 8-byte stores, so it is read
  * with 8-byte loads (a 16-byte load over two pending 8-byte stores waits for both to reach
  * the cache). The error estimate of a method with one (errKind 1) is formed the same way.
+ *
+ * With three states the second pair's second lane is the vectors' padding (see allocWorkspace):
+ * it is computed along and stored there, and left out of the error norm. (One state gains
+ * nothing from this arrangement and takes the general path.)
  *
  * Returns errorNorm's sum when the error estimate was formed here, 0 when not (no error
  * estimate, or DOP853's two), and −1 when f failed.
  */
 // @ts-ignore: decorator
-@inline function pairAttempt(
-  blk: usize, fTape: usize, fFunc: u32, fRegs: usize,
+@inline function smallAttempt(
+  blk: usize, fTape: usize, fFunc: u32, fRegs: usize, n: i32,
   rowStart: usize, aIdx: usize, aCoef: usize, c: usize, end: i32, endBeforeErr: bool,
   errKind: i32, errN: i32, errIdx: usize, errCoef: usize,
   kbase: usize, stride: usize, uprev: usize, u: usize, tmp: usize,
   t: f64, dts: f64, tnew: f64, atolV: usize, rtolV: usize, atolS: f64, rtolS: f64,
 ): f64 {
+  // States 0–1 in the first f64x2 (…0), states 2–3 in the second (…1) when n > 2 (the
+  // second's lanes alias the first's otherwise, unused).
+  const two = n > 2;
   const sv = f64x2.splat(dts);
-  const up = v128.load(uprev);
+  const up0 = v128.load(uprev);
+  const up1 = two ? v128.load(uprev, 16) : up0;
   // part: the current row's sum of its terms on stages before the newest one (row 1 has
   // only a term on stage 0, the newest for it).
-  let part = f64x2.splat(0.0);
+  let part0 = f64x2.splat(0.0);
+  let part1 = part0;
   let r0 = load<i32>(rowStart + 4);
   let r1 = load<i32>(rowStart + 8);
   for (let j = 1; ; j++) {
     // Row j: add its term on stage j − 1 (its last, if it has one).
-    let acc = part;
+    let acc0 = part0;
+    let acc1 = part1;
     if (r1 > r0 && load<i32>(aIdx + (<usize>(r1 - 1) << 2)) == j - 1) {
       const cq = f64x2.splat(load<f64>(aCoef + (<usize>(r1 - 1) << 3)));
-      acc = f64x2.add(acc, f64x2.mul(cq, loadPair(kbase + <usize>(j - 1) * stride)));
+      const kp = kbase + <usize>(j - 1) * stride;
+      acc0 = f64x2.add(acc0, f64x2.mul(cq, loadPair(kp)));
+      if (two) acc1 = f64x2.add(acc1, f64x2.mul(cq, loadPair(kp + 16)));
     }
-    const y = f64x2.add(up, f64x2.mul(sv, acc));
-    if (j == end) {
-      v128.store(u, y);
-      break;
-    }
-    v128.store(tmp, y);
+    const out = j == end ? u : tmp;
+    v128.store(out, f64x2.add(up0, f64x2.mul(sv, acc0)));
+    if (two) v128.store(out, f64x2.add(up1, f64x2.mul(sv, acc1)), 16);
+    if (j == end) break;
     // Row j + 1's terms on stages 0 … j − 1, while f_j is still to come.
     r0 = r1;
     r1 = load<i32>(rowStart + (<usize>(j + 2) << 2));
-    part = f64x2.splat(0.0);
+    part0 = f64x2.splat(0.0);
+    part1 = part0;
     for (let q = r0; q < r1; q++) {
       const ix = load<i32>(aIdx + (<usize>q << 2));
       if (ix == j) break;
-      part = f64x2.add(part, f64x2.mul(f64x2.splat(load<f64>(aCoef + (<usize>q << 3))), v128.load(kbase + <usize>ix * stride)));
+      const cq = f64x2.splat(load<f64>(aCoef + (<usize>q << 3)));
+      const kp = kbase + <usize>ix * stride;
+      part0 = f64x2.add(part0, f64x2.mul(cq, v128.load(kp)));
+      if (two) part1 = f64x2.add(part1, f64x2.mul(cq, v128.load(kp, 16)));
     }
     if (!evalWith(blk, fTape, fFunc, fRegs, t + load<f64>(c + (<usize>j << 3)) * dts, tmp, kbase + <usize>j * stride)) return -1.0;
   }
   // The error's terms on stages before the end-of-step evaluation, then that evaluation.
-  let e = f64x2.splat(0.0);
+  let e0 = f64x2.splat(0.0);
+  let e1 = e0;
   let q = 0;
   if (errKind == 1) {
     for (; q < errN; q++) {
       const ix = load<i32>(errIdx + (<usize>q << 2));
       if (ix == end) break;
-      e = f64x2.add(e, f64x2.mul(f64x2.splat(load<f64>(errCoef + (<usize>q << 3))), v128.load(kbase + <usize>ix * stride)));
+      const cq = f64x2.splat(load<f64>(errCoef + (<usize>q << 3)));
+      const kp = kbase + <usize>ix * stride;
+      e0 = f64x2.add(e0, f64x2.mul(cq, v128.load(kp)));
+      if (two) e1 = f64x2.add(e1, f64x2.mul(cq, v128.load(kp, 16)));
     }
   }
   const kend = kbase + <usize>end * stride;
@@ -140,19 +159,44 @@ function stageState(tab: usize, row: i32, out: usize, uprev: usize, dt: f64, kba
     if (!evalWith(blk, fTape, fFunc, fRegs, tnew, u, kend)) return -1.0;
   }
   if (errKind != 1) return 0.0;
-  if (q < errN) e = f64x2.add(e, f64x2.mul(f64x2.splat(load<f64>(errCoef + (<usize>q << 3))), loadPair(kend)));
-  // errorNorm's pair loop (the sums it starts from 0 are of squares and of x − x, so the
-  // first addition of 0 is exact and left out).
-  const bv = v128.load(u);
-  const fin = f64x2.sub(bv, bv);
-  const amax = f64x2.max(f64x2.abs(up), f64x2.abs(bv));
-  const sc = atolV != 0
-    ? f64x2.add(v128.load(atolV), f64x2.mul(amax, v128.load(rtolV)))
-    : f64x2.add(f64x2.splat(atolS), f64x2.mul(amax, f64x2.splat(rtolS)));
-  const r = f64x2.div(f64x2.mul(sv, e), sc);
-  const sq = f64x2.mul(r, r);
-  const sum = f64x2.extract_lane(sq, 0) + f64x2.extract_lane(sq, 1);
-  return f64x2.extract_lane(fin, 0) + f64x2.extract_lane(fin, 1) == 0.0 ? sum : NaN;
+  if (q < errN) {
+    const cq = f64x2.splat(load<f64>(errCoef + (<usize>q << 3)));
+    e0 = f64x2.add(e0, f64x2.mul(cq, loadPair(kend)));
+    if (two) e1 = f64x2.add(e1, f64x2.mul(cq, loadPair(kend + 16)));
+  }
+  // errorNorm: r = dt·e / (atol + max(|u_n|, |u_{n+1}|)·rtol) and u_{n+1} − u_{n+1} (0 unless
+  // it is not finite), summed in its order: pairs as f64x2 (its pair loop), their lanes, then
+  // an odd last state (its scalar tail). Its sums start from 0; the first addition is left
+  // out, exact on squares and on x − x.
+  const atv = f64x2.splat(atolS);
+  const rtv = f64x2.splat(rtolS);
+  const b0 = v128.load(u);
+  const amax0 = f64x2.max(f64x2.abs(up0), f64x2.abs(b0));
+  const sc0 = atolV != 0 ? f64x2.add(v128.load(atolV), f64x2.mul(amax0, v128.load(rtolV))) : f64x2.add(atv, f64x2.mul(amax0, rtv));
+  const x0 = f64x2.div(f64x2.mul(sv, e0), sc0);
+  let sq = f64x2.mul(x0, x0);
+  let fin = f64x2.sub(b0, b0);
+  let sq1 = sq;
+  let fin1 = fin;
+  if (two) {
+    const b1 = v128.load(u, 16);
+    const amax1 = f64x2.max(f64x2.abs(up1), f64x2.abs(b1));
+    const sc1 = atolV != 0 ? f64x2.add(v128.load(atolV, 16), f64x2.mul(amax1, v128.load(rtolV, 16))) : f64x2.add(atv, f64x2.mul(amax1, rtv));
+    const x1 = f64x2.div(f64x2.mul(sv, e1), sc1);
+    sq1 = f64x2.mul(x1, x1);
+    fin1 = f64x2.sub(b1, b1);
+    if (n == 4) {
+      sq = f64x2.add(sq, sq1);
+      fin = f64x2.add(fin, fin1);
+    }
+  }
+  let sum = f64x2.extract_lane(sq, 0) + f64x2.extract_lane(sq, 1);
+  let f = f64x2.extract_lane(fin, 0) + f64x2.extract_lane(fin, 1);
+  if (n == 3) {
+    sum += f64x2.extract_lane(sq1, 0);
+    f += f64x2.extract_lane(fin1, 0);
+  }
+  return f == 0.0 ? sum : NaN;
 }
 
 /**
@@ -299,8 +343,8 @@ export function erkSolve(blk: usize): i32 {
   const rowStart = ptrAt(tab, T_ROWSTART);
   const aIdx = ptrAt(tab, T_IDX);
   const aCoef = ptrAt(tab, T_COEF);
-  // Two states, one f64x2: the step attempt is pairAttempt's.
-  const pair = n == 2 && end >= 1;
+  // Two to four states: the step attempt is smallAttempt's.
+  const small = n >= 2 && n <= 4 && end >= 1;
   const fTape = ptrAt(blk, B_TAPE);
   const fFunc = <u32>ptrAt(blk, B_FUNC);
   const fRegs = ptrAt(blk, B_REGS);
@@ -352,16 +396,22 @@ export function erkSolve(blk: usize): i32 {
     setF64(blk, B_U, <f64>u);
     setF64(blk, B_UPREV, <f64>uprev);
 
-    // The error norm's sum when the two-state attempt formed it (pairDone).
+    // The error norm's sum when the small-state attempt formed it (normDone).
     let eest = 0.0;
-    let pairDone = false;
-    if (pair) {
-      eest = pairAttempt(
-        blk, fTape, fFunc, fRegs, rowStart, aIdx, aCoef, c, end, endBeforeErr, errKind, errN, errIdx, errCoef,
-        kbase, stride, uprev, u, tmp, t, dts, tnew, atolV, rtolV, atolS, rtolS,
-      );
+    let normDone = false;
+    if (small) {
+      // Two states (one f64x2) get their own copy, with n a constant.
+      eest = n == 2
+        ? smallAttempt(
+          blk, fTape, fFunc, fRegs, 2, rowStart, aIdx, aCoef, c, end, endBeforeErr, errKind, errN, errIdx, errCoef,
+          kbase, stride, uprev, u, tmp, t, dts, tnew, atolV, rtolV, atolS, rtolS,
+        )
+        : smallAttempt(
+          blk, fTape, fFunc, fRegs, n, rowStart, aIdx, aCoef, c, end, endBeforeErr, errKind, errN, errIdx, errCoef,
+          kbase, stride, uprev, u, tmp, t, dts, tnew, atolV, rtolV, atolS, rtolS,
+        );
       if (eest < 0) return finish(blk, t, RET_ABORTED);
-      pairDone = errKind == 1;
+      normDone = errKind == 1;
     } else {
       for (let j = 1; j < end; j++) {
         stageRow(rowStart, aIdx, aCoef, j, tmp, uprev, dts, kbase, stride, n);
@@ -375,7 +425,7 @@ export function erkSolve(blk: usize): i32 {
     let dtNext = dt;
     if (adaptive) {
       // err = dt · Σ btilde_j k_j, scaled and summed in the same pass.
-      if (!pairDone) eest = errorNorm(dts, errCoef, errIdx, errN, kbase, stride, uprev, u, atolV, rtolV, atolS, rtolS, n);
+      if (!normDone) eest = errorNorm(dts, errCoef, errIdx, errN, kbase, stride, uprev, u, atolV, rtolV, atolS, rtolS, n);
       if (errKind == 2) {
         // DOP853 (Hairer): EEst = E5 / sqrt(n·(E5 + 0.01·E3)) with E = Σ (err_i/sc_i)².
         const e5 = eest;
