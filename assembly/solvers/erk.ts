@@ -72,11 +72,21 @@ function stageState(tab: usize, row: i32, out: usize, uprev: usize, dt: f64, kba
   return v128.load64_lane(p, v128.load64_zero(p), 1, 8);
 }
 
+/** errorNorm's r² for the states at byte offset off and off + 8 (u is u_{n+1}, up u_n there). */
+// @ts-ignore: decorator
+@inline function normPair(sv: v128, e: v128, up: v128, u: usize, off: usize, atolV: usize, rtolV: usize, atv: v128, rtv: v128): v128 {
+  const b = v128.load(u + off);
+  const amax = f64x2.max(f64x2.abs(up), f64x2.abs(b));
+  const sc = atolV != 0 ? f64x2.add(v128.load(atolV + off), f64x2.mul(amax, v128.load(rtolV + off))) : f64x2.add(atv, f64x2.mul(amax, rtv));
+  const x = f64x2.div(f64x2.mul(sv, e), sc);
+  return f64x2.mul(x, x);
+}
+
 /**
- * One step attempt for two to four states, held in one or two f64x2 (the stages into tmp and u, then
- * f at the end when endBeforeErr): `stageRow` and `errorNorm` with the same operations in
- * the same order, element by element, arranged for the chain of dependent operations that a
- * step of a small system is.
+ * One step attempt for two to seven states, held in up to four f64x2 (the stages into tmp and
+ * u, then f at the end when endBeforeErr): `stageRow` and `errorNorm` with the same operations
+ * in the same order, element by element, arranged for the chain of dependent operations that
+ * a step of a small system is.
  *
  * Each stage's sum is split around the evaluation it waits for: the terms on older stages are
  * summed before the previous f is called (the sums in registers), and only the newest term is
@@ -84,65 +94,84 @@ function stageState(tab: usize, row: i32, out: usize, uprev: usize, dt: f64, kba
  * with 8-byte loads (a 16-byte load over two pending 8-byte stores waits for both to reach
  * the cache). The error estimate of a method with one (errKind 1) is formed the same way.
  *
- * With three states the second pair's second lane is the vectors' padding (see allocWorkspace):
- * it is computed along and stored there, and left out of the error norm. (One state gains
- * nothing from this arrangement and takes the general path.)
+ * With an odd n the last pair's second lane is the vectors' padding (see allocWorkspace): it
+ * is computed along and stored there, and left out of the error norm. (One state, and eight or
+ * more, gain nothing from this arrangement and take the general path.)
  *
  * Returns errorNorm's sum when the error estimate was formed here, 0 when not (no error
  * estimate, or DOP853's two), and −1 when f failed.
  */
 // @ts-ignore: decorator
 @inline function smallAttempt(
-  blk: usize, fTape: usize, fFunc: u32, fRegs: usize, n: i32,
+  blk: usize, fTape: usize, fFunc: u32, fRegs: usize, groups: i32, n: i32,
   rowStart: usize, aIdx: usize, aCoef: usize, c: usize, end: i32, endBeforeErr: bool,
   errKind: i32, errN: i32, errIdx: usize, errCoef: usize,
   kbase: usize, stride: usize, uprev: usize, u: usize, tmp: usize,
   t: f64, dts: f64, tnew: f64, atolV: usize, rtolV: usize, atolS: f64, rtolS: f64,
 ): f64 {
-  // States 0–1 in the first f64x2 (…0), states 2–3 in the second (…1) when n > 2 (the
-  // second's lanes alias the first's otherwise, unused).
-  const two = n > 2;
+  // States 0–1 in the first f64x2 (…0), 2–3 in the second (…1), 4–5 and 6–7 in the third
+  // and fourth (…2, …3) as far as n and `groups` (a constant in each inlined copy) go; the
+  // unused ones alias the first, untouched.
+  const g1 = groups > 1 && n > 2;
+  const g2 = groups > 2 && n > 4;
+  const g3 = groups > 2 && n > 6;
   const sv = f64x2.splat(dts);
   const up0 = v128.load(uprev);
-  const up1 = two ? v128.load(uprev, 16) : up0;
-  // part: the current row's sum of its terms on stages before the newest one (row 1 has
-  // only a term on stage 0, the newest for it).
-  let part0 = f64x2.splat(0.0);
-  let part1 = part0;
+  const up1 = g1 ? v128.load(uprev, 16) : up0;
+  const up2 = g2 ? v128.load(uprev, 32) : up0;
+  const up3 = g3 ? v128.load(uprev, 48) : up0;
+  // p…: the current row's sum of its terms on stages before the newest one (row 1 has only
+  // a term on stage 0, the newest for it).
+  let p0 = f64x2.splat(0.0);
+  let p1 = p0;
+  let p2 = p0;
+  let p3 = p0;
   let r0 = load<i32>(rowStart + 4);
   let r1 = load<i32>(rowStart + 8);
   for (let j = 1; ; j++) {
     // Row j: add its term on stage j − 1 (its last, if it has one).
-    let acc0 = part0;
-    let acc1 = part1;
+    let a0 = p0;
+    let a1 = p1;
+    let a2 = p2;
+    let a3 = p3;
     if (r1 > r0 && load<i32>(aIdx + (<usize>(r1 - 1) << 2)) == j - 1) {
       const cq = f64x2.splat(load<f64>(aCoef + (<usize>(r1 - 1) << 3)));
       const kp = kbase + <usize>(j - 1) * stride;
-      acc0 = f64x2.add(acc0, f64x2.mul(cq, loadPair(kp)));
-      if (two) acc1 = f64x2.add(acc1, f64x2.mul(cq, loadPair(kp + 16)));
+      a0 = f64x2.add(a0, f64x2.mul(cq, loadPair(kp)));
+      if (g1) a1 = f64x2.add(a1, f64x2.mul(cq, loadPair(kp + 16)));
+      if (g2) a2 = f64x2.add(a2, f64x2.mul(cq, loadPair(kp + 32)));
+      if (g3) a3 = f64x2.add(a3, f64x2.mul(cq, loadPair(kp + 48)));
     }
     const out = j == end ? u : tmp;
-    v128.store(out, f64x2.add(up0, f64x2.mul(sv, acc0)));
-    if (two) v128.store(out, f64x2.add(up1, f64x2.mul(sv, acc1)), 16);
+    v128.store(out, f64x2.add(up0, f64x2.mul(sv, a0)));
+    if (g1) v128.store(out, f64x2.add(up1, f64x2.mul(sv, a1)), 16);
+    if (g2) v128.store(out, f64x2.add(up2, f64x2.mul(sv, a2)), 32);
+    if (g3) v128.store(out, f64x2.add(up3, f64x2.mul(sv, a3)), 48);
     if (j == end) break;
     // Row j + 1's terms on stages 0 … j − 1, while f_j is still to come.
     r0 = r1;
     r1 = load<i32>(rowStart + (<usize>(j + 2) << 2));
-    part0 = f64x2.splat(0.0);
-    part1 = part0;
+    p0 = f64x2.splat(0.0);
+    p1 = p0;
+    p2 = p0;
+    p3 = p0;
     for (let q = r0; q < r1; q++) {
       const ix = load<i32>(aIdx + (<usize>q << 2));
       if (ix == j) break;
       const cq = f64x2.splat(load<f64>(aCoef + (<usize>q << 3)));
       const kp = kbase + <usize>ix * stride;
-      part0 = f64x2.add(part0, f64x2.mul(cq, v128.load(kp)));
-      if (two) part1 = f64x2.add(part1, f64x2.mul(cq, v128.load(kp, 16)));
+      p0 = f64x2.add(p0, f64x2.mul(cq, v128.load(kp)));
+      if (g1) p1 = f64x2.add(p1, f64x2.mul(cq, v128.load(kp, 16)));
+      if (g2) p2 = f64x2.add(p2, f64x2.mul(cq, v128.load(kp, 32)));
+      if (g3) p3 = f64x2.add(p3, f64x2.mul(cq, v128.load(kp, 48)));
     }
     if (!evalWith(blk, fTape, fFunc, fRegs, t + load<f64>(c + (<usize>j << 3)) * dts, tmp, kbase + <usize>j * stride)) return -1.0;
   }
   // The error's terms on stages before the end-of-step evaluation, then that evaluation.
   let e0 = f64x2.splat(0.0);
   let e1 = e0;
+  let e2 = e0;
+  let e3 = e0;
   let q = 0;
   if (errKind == 1) {
     for (; q < errN; q++) {
@@ -151,7 +180,9 @@ function stageState(tab: usize, row: i32, out: usize, uprev: usize, dt: f64, kba
       const cq = f64x2.splat(load<f64>(errCoef + (<usize>q << 3)));
       const kp = kbase + <usize>ix * stride;
       e0 = f64x2.add(e0, f64x2.mul(cq, v128.load(kp)));
-      if (two) e1 = f64x2.add(e1, f64x2.mul(cq, v128.load(kp, 16)));
+      if (g1) e1 = f64x2.add(e1, f64x2.mul(cq, v128.load(kp, 16)));
+      if (g2) e2 = f64x2.add(e2, f64x2.mul(cq, v128.load(kp, 32)));
+      if (g3) e3 = f64x2.add(e3, f64x2.mul(cq, v128.load(kp, 48)));
     }
   }
   const kend = kbase + <usize>end * stride;
@@ -162,39 +193,44 @@ function stageState(tab: usize, row: i32, out: usize, uprev: usize, dt: f64, kba
   if (q < errN) {
     const cq = f64x2.splat(load<f64>(errCoef + (<usize>q << 3)));
     e0 = f64x2.add(e0, f64x2.mul(cq, loadPair(kend)));
-    if (two) e1 = f64x2.add(e1, f64x2.mul(cq, loadPair(kend + 16)));
+    if (g1) e1 = f64x2.add(e1, f64x2.mul(cq, loadPair(kend + 16)));
+    if (g2) e2 = f64x2.add(e2, f64x2.mul(cq, loadPair(kend + 32)));
+    if (g3) e3 = f64x2.add(e3, f64x2.mul(cq, loadPair(kend + 48)));
   }
   // errorNorm: r = dt·e / (atol + max(|u_n|, |u_{n+1}|)·rtol) and u_{n+1} − u_{n+1} (0 unless
-  // it is not finite), summed in its order: pairs as f64x2 (its pair loop), their lanes, then
-  // an odd last state (its scalar tail). Its sums start from 0; the first addition is left
-  // out, exact on squares and on x − x.
+  // it is not finite), summed in its order: full pairs as f64x2, then their lanes, then an odd
+  // last state (its scalar tail). Its sums start from 0; that first addition is left out,
+  // exact on squares and on x − x.
   const atv = f64x2.splat(atolS);
   const rtv = f64x2.splat(rtolS);
-  const b0 = v128.load(u);
-  const amax0 = f64x2.max(f64x2.abs(up0), f64x2.abs(b0));
-  const sc0 = atolV != 0 ? f64x2.add(v128.load(atolV), f64x2.mul(amax0, v128.load(rtolV))) : f64x2.add(atv, f64x2.mul(amax0, rtv));
-  const x0 = f64x2.div(f64x2.mul(sv, e0), sc0);
-  let sq = f64x2.mul(x0, x0);
-  let fin = f64x2.sub(b0, b0);
-  let sq1 = sq;
-  let fin1 = fin;
-  if (two) {
-    const b1 = v128.load(u, 16);
-    const amax1 = f64x2.max(f64x2.abs(up1), f64x2.abs(b1));
-    const sc1 = atolV != 0 ? f64x2.add(v128.load(atolV, 16), f64x2.mul(amax1, v128.load(rtolV, 16))) : f64x2.add(atv, f64x2.mul(amax1, rtv));
-    const x1 = f64x2.div(f64x2.mul(sv, e1), sc1);
-    sq1 = f64x2.mul(x1, x1);
-    fin1 = f64x2.sub(b1, b1);
-    if (n == 4) {
-      sq = f64x2.add(sq, sq1);
-      fin = f64x2.add(fin, fin1);
-    }
+  const odd = (n & 1) != 0;
+  let sq = normPair(sv, e0, up0, u, 0, atolV, rtolV, atv, rtv);
+  let fin = f64x2.sub(v128.load(u), v128.load(u));
+  let last = sq;
+  let lastFin = fin;
+  if (g1) {
+    last = normPair(sv, e1, up1, u, 16, atolV, rtolV, atv, rtv);
+    const b = v128.load(u, 16);
+    lastFin = f64x2.sub(b, b);
+    if (n != 3) { sq = f64x2.add(sq, last); fin = f64x2.add(fin, lastFin); }
+  }
+  if (g2) {
+    last = normPair(sv, e2, up2, u, 32, atolV, rtolV, atv, rtv);
+    const b = v128.load(u, 32);
+    lastFin = f64x2.sub(b, b);
+    if (n != 5) { sq = f64x2.add(sq, last); fin = f64x2.add(fin, lastFin); }
+  }
+  if (g3) {
+    last = normPair(sv, e3, up3, u, 48, atolV, rtolV, atv, rtv);
+    const b = v128.load(u, 48);
+    lastFin = f64x2.sub(b, b);
+    if (n != 7) { sq = f64x2.add(sq, last); fin = f64x2.add(fin, lastFin); }
   }
   let sum = f64x2.extract_lane(sq, 0) + f64x2.extract_lane(sq, 1);
   let f = f64x2.extract_lane(fin, 0) + f64x2.extract_lane(fin, 1);
-  if (n == 3) {
-    sum += f64x2.extract_lane(sq1, 0);
-    f += f64x2.extract_lane(fin1, 0);
+  if (odd) {
+    sum += f64x2.extract_lane(last, 0);
+    f += f64x2.extract_lane(lastFin, 0);
   }
   return f == 0.0 ? sum : NaN;
 }
@@ -343,8 +379,8 @@ export function erkSolve(blk: usize): i32 {
   const rowStart = ptrAt(tab, T_ROWSTART);
   const aIdx = ptrAt(tab, T_IDX);
   const aCoef = ptrAt(tab, T_COEF);
-  // Two to four states: the step attempt is smallAttempt's.
-  const small = n >= 2 && n <= 4 && end >= 1;
+  // Two to seven states: the step attempt is smallAttempt's.
+  const small = n >= 2 && n <= 7 && end >= 1;
   const fTape = ptrAt(blk, B_TAPE);
   const fFunc = <u32>ptrAt(blk, B_FUNC);
   const fRegs = ptrAt(blk, B_REGS);
@@ -400,16 +436,24 @@ export function erkSolve(blk: usize): i32 {
     let eest = 0.0;
     let normDone = false;
     if (small) {
-      // Two states (one f64x2) get their own copy, with n a constant.
-      eest = n == 2
-        ? smallAttempt(
-          blk, fTape, fFunc, fRegs, 2, rowStart, aIdx, aCoef, c, end, endBeforeErr, errKind, errN, errIdx, errCoef,
-          kbase, stride, uprev, u, tmp, t, dts, tnew, atolV, rtolV, atolS, rtolS,
-        )
-        : smallAttempt(
-          blk, fTape, fFunc, fRegs, n, rowStart, aIdx, aCoef, c, end, endBeforeErr, errKind, errN, errIdx, errCoef,
+      // Three copies: two states (one f64x2, n a constant), three or four (two f64x2), five to
+      // seven (four f64x2). Carrying unused pairs costs a small system about 12%.
+      if (n == 2) {
+        eest = smallAttempt(
+          blk, fTape, fFunc, fRegs, 1, 2, rowStart, aIdx, aCoef, c, end, endBeforeErr, errKind, errN, errIdx, errCoef,
           kbase, stride, uprev, u, tmp, t, dts, tnew, atolV, rtolV, atolS, rtolS,
         );
+      } else if (n <= 4) {
+        eest = smallAttempt(
+          blk, fTape, fFunc, fRegs, 2, n, rowStart, aIdx, aCoef, c, end, endBeforeErr, errKind, errN, errIdx, errCoef,
+          kbase, stride, uprev, u, tmp, t, dts, tnew, atolV, rtolV, atolS, rtolS,
+        );
+      } else {
+        eest = smallAttempt(
+          blk, fTape, fFunc, fRegs, 4, n, rowStart, aIdx, aCoef, c, end, endBeforeErr, errKind, errN, errIdx, errCoef,
+          kbase, stride, uprev, u, tmp, t, dts, tnew, atolV, rtolV, atolS, rtolS,
+        );
+      }
       if (eest < 0) return finish(blk, t, RET_ABORTED);
       normDone = errKind == 1;
     } else {

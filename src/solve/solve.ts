@@ -83,8 +83,8 @@ export function allocWorkspace(eng: Engine, n: number, stotal: number): Workspac
   const stride = nPad * 8;
   const slots = stotal + 7;
   const base = eng.alloc(slots * stride);
-  // An odd n leaves one padding value per vector; the engine computes three states as two
-  // pairs (the padding included, never read back), so it starts as 0, not old memory's bits.
+  // An odd n leaves one padding value per vector; the engine computes small states in pairs
+  // (the padding included, never read back), so it starts as 0, not old memory's bits.
   if (nPad !== n) {
     const F = eng.f64;
     for (let i = 0, p = (base >>> 3) + n; i < slots; i++, p += nPad) F[p] = 0;
