@@ -140,8 +140,8 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
   F[b + L.B_TOL_SCALAR] = typeof o.abstol === 'number' && typeof o.reltol === 'number' ? 1 : 0;
   writeTolerance(F, o.abstol, ws.abstol >>> 3, n);
   writeTolerance(F, o.reltol, ws.reltol >>> 3, n);
-  F.set(o.tstops, pTstops >>> 3);
-  F.set(o.saveat, pSaveat >>> 3);
+  if (o.tstops.length) F.set(o.tstops, pTstops >>> 3);
+  if (o.saveat.length) F.set(o.saveat, pSaveat >>> 3);
 
   const callbacks = flattenCallbacks(o.callback);
   let events: EventRunner<P> | undefined;
@@ -214,8 +214,17 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
 }
 
 function writeTolerance(F: Float64Array, tol: number | Float64Array, at: number, n: number): void {
-  if (typeof tol === 'number') F.fill(tol, at, at + n);
+  if (typeof tol === 'number') fill(F, tol, at, at + n);
   else F.set(tol, at);
+}
+
+/**
+ * F.fill(v, from, to); a few values by a loop (V8's TypedArray fill is a runtime call of about
+ * 40 ns however few values it writes).
+ */
+function fill(F: Float64Array, v: number, from: number, to: number): void {
+  if (to - from > 8) F.fill(v, from, to);
+  else for (let i = from; i < to; i++) F[i] = v;
 }
 
 /**
@@ -296,12 +305,14 @@ export function attachModel(eng: Engine, blk: number, prob: ODEProblem<unknown>)
   const model = prob.model;
   if (!model) return;
   const { code, regs, paramBase } = model.tape;
-  const pCode = eng.alloc(4 * code.length);
+  // A model emitted as WebAssembly is called instead of its tape, which the engine then never reads.
+  const func = model.wasmFunction;
+  const pCode = func ? 0 : eng.alloc(4 * code.length);
   const pRegs = eng.alloc(8 * regs.length);
-  eng.i32.set(code, pCode >>> 2);
+  if (!func) eng.i32.set(code, pCode >>> 2);
   eng.f64.set(regs, pRegs >>> 3);
   eng.f64.set(prob.paramVector!, (pRegs >>> 3) + paramBase);
   eng.f64[(blk >>> 3) + L.B_TAPE] = pCode;
   eng.f64[(blk >>> 3) + L.B_REGS] = pRegs;
-  eng.f64[(blk >>> 3) + L.B_FUNC] = model.wasmFunction;
+  eng.f64[(blk >>> 3) + L.B_FUNC] = func;
 }
