@@ -381,6 +381,10 @@ export function erkSolve(blk: usize): i32 {
   const aCoef = ptrAt(tab, T_COEF);
   // Two to seven states: the step attempt is smallAttempt's.
   const small = n >= 2 && n <= 7 && end >= 1;
+  // eest / n as eest · (1/n) when n is a power of two: the same value (both are the exact
+  // quotient, rounded once), without a division on the step's chain of dependent operations.
+  const nPow2 = n > 0 && (n & (n - 1)) == 0;
+  const invN = 1.0 / <f64>n;
   const fTape = ptrAt(blk, B_TAPE);
   const fFunc = <u32>ptrAt(blk, B_FUNC);
   const fRegs = ptrAt(blk, B_REGS);
@@ -478,7 +482,7 @@ export function erkSolve(blk: usize): i32 {
         if (deno <= 0) deno = 1.0;
         eest = e5 / sqrt(<f64>n * deno);
       } else {
-        eest = sqrt(eest / <f64>n);
+        eest = sqrt(nPow2 ? eest * invN : eest / <f64>n);
       }
       if (isNaN(eest)) eest = Infinity;
       const logE = Math.log(eest);
