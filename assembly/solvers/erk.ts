@@ -95,8 +95,8 @@ function stageState(tab: usize, row: i32, out: usize, uprev: usize, dt: f64, kba
  * the cache). The error estimate of a method with one (errKind 1) is formed the same way.
  *
  * With an odd n the last pair's second lane is the vectors' padding (see allocWorkspace): it
- * is computed along and stored there, and left out of the error norm. (One state, and eight or
- * more, gain nothing from this arrangement and take the general path.)
+ * is computed along and stored there, and left out of the error norm. (One state takes the
+ * scalar version below; eight or more gain nothing and take the general path.)
  *
  * Returns errorNorm's sum when the error estimate was formed here, 0 when not (no error
  * estimate, or DOP853's two), and −1 when f failed.
@@ -233,6 +233,70 @@ function stageState(tab: usize, row: i32, out: usize, uprev: usize, dt: f64, kba
     f += f64x2.extract_lane(lastFin, 0);
   }
   return f == 0.0 ? sum : NaN;
+}
+
+/**
+ * smallAttempt for one state, in scalars: the general path's scalar loops (combine's and
+ * errorNorm's tails), split the same way.
+ */
+// @ts-ignore: decorator
+@inline function scalarAttempt(
+  blk: usize, fTape: usize, fFunc: u32, fRegs: usize,
+  rowStart: usize, aIdx: usize, aCoef: usize, c: usize, end: i32, endBeforeErr: bool,
+  errKind: i32, errN: i32, errIdx: usize, errCoef: usize,
+  kbase: usize, stride: usize, uprev: usize, u: usize, tmp: usize,
+  t: f64, dts: f64, tnew: f64, atolV: usize, rtolV: usize, atolS: f64, rtolS: f64,
+): f64 {
+  const up = load<f64>(uprev);
+  // p: the current row's sum of its terms on stages before the newest one.
+  let p = 0.0;
+  let r0 = load<i32>(rowStart + 4);
+  let r1 = load<i32>(rowStart + 8);
+  for (let j = 1; ; j++) {
+    // Row j: add its term on stage j − 1 (its last, if it has one).
+    let a = p;
+    if (r1 > r0 && load<i32>(aIdx + (<usize>(r1 - 1) << 2)) == j - 1) {
+      a += load<f64>(aCoef + (<usize>(r1 - 1) << 3)) * load<f64>(kbase + <usize>(j - 1) * stride);
+    }
+    const y = up + dts * a;
+    if (j == end) {
+      store<f64>(u, y);
+      break;
+    }
+    store<f64>(tmp, y);
+    // Row j + 1's terms on stages 0 … j − 1, while f_j is still to come.
+    r0 = r1;
+    r1 = load<i32>(rowStart + (<usize>(j + 2) << 2));
+    p = 0.0;
+    for (let q = r0; q < r1; q++) {
+      const ix = load<i32>(aIdx + (<usize>q << 2));
+      if (ix == j) break;
+      p += load<f64>(aCoef + (<usize>q << 3)) * load<f64>(kbase + <usize>ix * stride);
+    }
+    if (!evalWith(blk, fTape, fFunc, fRegs, t + load<f64>(c + (<usize>j << 3)) * dts, tmp, kbase + <usize>j * stride)) return -1.0;
+  }
+  // The error's terms on stages before the end-of-step evaluation, then that evaluation.
+  let e = 0.0;
+  let q = 0;
+  if (errKind == 1) {
+    for (; q < errN; q++) {
+      const ix = load<i32>(errIdx + (<usize>q << 2));
+      if (ix == end) break;
+      e += load<f64>(errCoef + (<usize>q << 3)) * load<f64>(kbase + <usize>ix * stride);
+    }
+  }
+  const kend = kbase + <usize>end * stride;
+  if (endBeforeErr) {
+    if (!evalWith(blk, fTape, fFunc, fRegs, tnew, u, kend)) return -1.0;
+  }
+  if (errKind != 1) return 0.0;
+  if (q < errN) e += load<f64>(errCoef + (<usize>q << 3)) * load<f64>(kend);
+  // errorNorm for one state: its sums start from 0, exact to leave out on r² and on x − x.
+  const bi = load<f64>(u);
+  const amax = max(abs(up), abs(bi));
+  const sc = atolV != 0 ? load<f64>(atolV) + amax * load<f64>(rtolV) : atolS + amax * rtolS;
+  const r = (dts * e) / sc;
+  return bi - bi == 0.0 ? r * r : NaN;
 }
 
 /**
@@ -379,8 +443,8 @@ export function erkSolve(blk: usize): i32 {
   const rowStart = ptrAt(tab, T_ROWSTART);
   const aIdx = ptrAt(tab, T_IDX);
   const aCoef = ptrAt(tab, T_COEF);
-  // Two to seven states: the step attempt is smallAttempt's.
-  const small = n >= 2 && n <= 7 && end >= 1;
+  // One to seven states: the step attempt is smallAttempt's (scalarAttempt's for one).
+  const small = n >= 1 && n <= 7 && end >= 1;
   // eest / n as eest · (1/n) when n is a power of two: the same value (both are the exact
   // quotient, rounded once), without a division on the step's chain of dependent operations.
   const nPow2 = n > 0 && (n & (n - 1)) == 0;
@@ -440,9 +504,15 @@ export function erkSolve(blk: usize): i32 {
     let eest = 0.0;
     let normDone = false;
     if (small) {
-      // Three copies: two states (one f64x2, n a constant), three or four (two f64x2), five to
-      // seven (four f64x2). Carrying unused pairs costs a small system about 12%.
-      if (n == 2) {
+      // One state in scalars, then three copies: two states (one f64x2, n a constant), three or
+      // four (two f64x2), five to seven (four f64x2). Carrying unused pairs costs a small
+      // system about 12%.
+      if (n == 1) {
+        eest = scalarAttempt(
+          blk, fTape, fFunc, fRegs, rowStart, aIdx, aCoef, c, end, endBeforeErr, errKind, errN, errIdx, errCoef,
+          kbase, stride, uprev, u, tmp, t, dts, tnew, atolV, rtolV, atolS, rtolS,
+        );
+      } else if (n == 2) {
         eest = smallAttempt(
           blk, fTape, fFunc, fRegs, 1, 2, rowStart, aIdx, aCoef, c, end, endBeforeErr, errKind, errN, errIdx, errCoef,
           kbase, stride, uprev, u, tmp, t, dts, tnew, atolV, rtolV, atolS, rtolS,
