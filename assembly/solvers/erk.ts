@@ -31,13 +31,20 @@ import { piReject, piAccept } from './controller';
  * JavaScript side failed.
  */
 @inline function evalF(blk: usize, t: f64, u: usize, du: usize): bool {
+  return evalWith(blk, ptrAt(blk, B_TAPE), <u32>ptrAt(blk, B_FUNC), ptrAt(blk, B_REGS), t, u, du);
+}
+
+/** evalF with the block's model fields already read (the step loop reads them once per solve). */
+// @ts-ignore: decorator
+@inline function evalWith(blk: usize, tape: usize, func: u32, regs: usize, t: f64, u: usize, du: usize): bool {
   setF64(blk, B_NF, f64At(blk, B_NF) + 1.0);
-  const tape = ptrAt(blk, B_TAPE);
+  // A model emitted as WebAssembly: a call through the function table (func is 0 otherwise).
+  if (func != 0) {
+    call_indirect<void>(func, t, u, du, regs);
+    return true;
+  }
   if (tape != 0) {
-    const func = <u32>f64At(blk, B_FUNC);
-    // A model emitted as WebAssembly: a direct call through the function table.
-    if (func != 0) call_indirect<void>(func, t, u, du, ptrAt(blk, B_REGS));
-    else tapePrimal(tape, ptrAt(blk, B_REGS), t, u, du);
+    tapePrimal(tape, regs, t, u, du);
     return true;
   }
   return rhs(t, u, du) == 0;
@@ -57,6 +64,239 @@ import { piReject, piAccept } from './controller';
 /** stageRow reading the row tables from the tableau block. */
 function stageState(tab: usize, row: i32, out: usize, uprev: usize, dt: f64, kbase: usize, stride: usize, n: i32): void {
   stageRow(ptrAt(tab, T_ROWSTART), ptrAt(tab, T_IDX), ptrAt(tab, T_COEF), row, out, uprev, dt, kbase, stride, n);
+}
+
+/** x[0..1] as an f64x2, read with two 8-byte loads. */
+// @ts-ignore: decorator
+@inline function loadPair(p: usize): v128 {
+  return v128.load64_lane(p, v128.load64_zero(p), 1, 8);
+}
+
+/** errorNorm's r² for the states at byte offset off and off + 8 (u is u_{n+1}, up u_n there). */
+// @ts-ignore: decorator
+@inline function normPair(sv: v128, e: v128, up: v128, u: usize, off: usize, atolV: usize, rtolV: usize, atv: v128, rtv: v128): v128 {
+  const b = v128.load(u + off);
+  const amax = f64x2.max(f64x2.abs(up), f64x2.abs(b));
+  const sc = atolV != 0 ? f64x2.add(v128.load(atolV + off), f64x2.mul(amax, v128.load(rtolV + off))) : f64x2.add(atv, f64x2.mul(amax, rtv));
+  const x = f64x2.div(f64x2.mul(sv, e), sc);
+  return f64x2.mul(x, x);
+}
+
+/**
+ * One step attempt for two to seven states, held in up to four f64x2 (the stages into tmp and
+ * u, then f at the end when endBeforeErr): `stageRow` and `errorNorm` with the same operations
+ * in the same order, element by element, arranged for the chain of dependent operations that
+ * a step of a small system is.
+ *
+ * Each stage's sum is split around the evaluation it waits for: the terms on older stages are
+ * summed before the previous f is called (the sums in registers), and only the newest term is
+ * added after f returns. That vector was just written by f with 8-byte stores, so it is read
+ * with 8-byte loads (a 16-byte load over two pending 8-byte stores waits for both to reach
+ * the cache). The error estimate of a method with one (errKind 1) is formed the same way.
+ *
+ * With an odd n the last pair's second lane is the vectors' padding (see allocWorkspace): it
+ * is computed along and stored there, and left out of the error norm. (One state takes the
+ * scalar version below; eight or more gain nothing and take the general path.)
+ *
+ * Returns errorNorm's sum when the error estimate was formed here, 0 when not (no error
+ * estimate, or DOP853's two), and −1 when f failed.
+ */
+// @ts-ignore: decorator
+@inline function smallAttempt(
+  blk: usize, fTape: usize, fFunc: u32, fRegs: usize, groups: i32, n: i32,
+  rowStart: usize, aIdx: usize, aCoef: usize, c: usize, end: i32, endBeforeErr: bool,
+  errKind: i32, errN: i32, errIdx: usize, errCoef: usize,
+  kbase: usize, stride: usize, uprev: usize, u: usize, tmp: usize,
+  t: f64, dts: f64, tnew: f64, atolV: usize, rtolV: usize, atolS: f64, rtolS: f64,
+): f64 {
+  // States 0–1 in the first f64x2 (…0), 2–3 in the second (…1), 4–5 and 6–7 in the third
+  // and fourth (…2, …3) as far as n and `groups` (a constant in each inlined copy) go; the
+  // unused ones alias the first, untouched.
+  const g1 = groups > 1 && n > 2;
+  const g2 = groups > 2 && n > 4;
+  const g3 = groups > 2 && n > 6;
+  const sv = f64x2.splat(dts);
+  const up0 = v128.load(uprev);
+  const up1 = g1 ? v128.load(uprev, 16) : up0;
+  const up2 = g2 ? v128.load(uprev, 32) : up0;
+  const up3 = g3 ? v128.load(uprev, 48) : up0;
+  // p…: the current row's sum of its terms on stages before the newest one (row 1 has only
+  // a term on stage 0, the newest for it).
+  let p0 = f64x2.splat(0.0);
+  let p1 = p0;
+  let p2 = p0;
+  let p3 = p0;
+  let r0 = load<i32>(rowStart + 4);
+  let r1 = load<i32>(rowStart + 8);
+  for (let j = 1; ; j++) {
+    // Row j: add its term on stage j − 1 (its last, if it has one).
+    let a0 = p0;
+    let a1 = p1;
+    let a2 = p2;
+    let a3 = p3;
+    if (r1 > r0 && load<i32>(aIdx + (<usize>(r1 - 1) << 2)) == j - 1) {
+      const cq = f64x2.splat(load<f64>(aCoef + (<usize>(r1 - 1) << 3)));
+      const kp = kbase + <usize>(j - 1) * stride;
+      a0 = f64x2.add(a0, f64x2.mul(cq, loadPair(kp)));
+      if (g1) a1 = f64x2.add(a1, f64x2.mul(cq, loadPair(kp + 16)));
+      if (g2) a2 = f64x2.add(a2, f64x2.mul(cq, loadPair(kp + 32)));
+      if (g3) a3 = f64x2.add(a3, f64x2.mul(cq, loadPair(kp + 48)));
+    }
+    const out = j == end ? u : tmp;
+    v128.store(out, f64x2.add(up0, f64x2.mul(sv, a0)));
+    if (g1) v128.store(out, f64x2.add(up1, f64x2.mul(sv, a1)), 16);
+    if (g2) v128.store(out, f64x2.add(up2, f64x2.mul(sv, a2)), 32);
+    if (g3) v128.store(out, f64x2.add(up3, f64x2.mul(sv, a3)), 48);
+    if (j == end) break;
+    // Row j + 1's terms on stages 0 … j − 1, while f_j is still to come.
+    r0 = r1;
+    r1 = load<i32>(rowStart + (<usize>(j + 2) << 2));
+    p0 = f64x2.splat(0.0);
+    p1 = p0;
+    p2 = p0;
+    p3 = p0;
+    for (let q = r0; q < r1; q++) {
+      const ix = load<i32>(aIdx + (<usize>q << 2));
+      if (ix == j) break;
+      const cq = f64x2.splat(load<f64>(aCoef + (<usize>q << 3)));
+      const kp = kbase + <usize>ix * stride;
+      p0 = f64x2.add(p0, f64x2.mul(cq, v128.load(kp)));
+      if (g1) p1 = f64x2.add(p1, f64x2.mul(cq, v128.load(kp, 16)));
+      if (g2) p2 = f64x2.add(p2, f64x2.mul(cq, v128.load(kp, 32)));
+      if (g3) p3 = f64x2.add(p3, f64x2.mul(cq, v128.load(kp, 48)));
+    }
+    if (!evalWith(blk, fTape, fFunc, fRegs, t + load<f64>(c + (<usize>j << 3)) * dts, tmp, kbase + <usize>j * stride)) return -1.0;
+  }
+  // The error's terms on stages before the end-of-step evaluation, then that evaluation.
+  let e0 = f64x2.splat(0.0);
+  let e1 = e0;
+  let e2 = e0;
+  let e3 = e0;
+  let q = 0;
+  if (errKind == 1) {
+    for (; q < errN; q++) {
+      const ix = load<i32>(errIdx + (<usize>q << 2));
+      if (ix == end) break;
+      const cq = f64x2.splat(load<f64>(errCoef + (<usize>q << 3)));
+      const kp = kbase + <usize>ix * stride;
+      e0 = f64x2.add(e0, f64x2.mul(cq, v128.load(kp)));
+      if (g1) e1 = f64x2.add(e1, f64x2.mul(cq, v128.load(kp, 16)));
+      if (g2) e2 = f64x2.add(e2, f64x2.mul(cq, v128.load(kp, 32)));
+      if (g3) e3 = f64x2.add(e3, f64x2.mul(cq, v128.load(kp, 48)));
+    }
+  }
+  const kend = kbase + <usize>end * stride;
+  if (endBeforeErr) {
+    if (!evalWith(blk, fTape, fFunc, fRegs, tnew, u, kend)) return -1.0;
+  }
+  if (errKind != 1) return 0.0;
+  if (q < errN) {
+    const cq = f64x2.splat(load<f64>(errCoef + (<usize>q << 3)));
+    e0 = f64x2.add(e0, f64x2.mul(cq, loadPair(kend)));
+    if (g1) e1 = f64x2.add(e1, f64x2.mul(cq, loadPair(kend + 16)));
+    if (g2) e2 = f64x2.add(e2, f64x2.mul(cq, loadPair(kend + 32)));
+    if (g3) e3 = f64x2.add(e3, f64x2.mul(cq, loadPair(kend + 48)));
+  }
+  // errorNorm: r = dt·e / (atol + max(|u_n|, |u_{n+1}|)·rtol) and u_{n+1} − u_{n+1} (0 unless
+  // it is not finite), summed in its order: full pairs as f64x2, then their lanes, then an odd
+  // last state (its scalar tail). Its sums start from 0; that first addition is left out,
+  // exact on squares and on x − x.
+  const atv = f64x2.splat(atolS);
+  const rtv = f64x2.splat(rtolS);
+  const odd = (n & 1) != 0;
+  let sq = normPair(sv, e0, up0, u, 0, atolV, rtolV, atv, rtv);
+  let fin = f64x2.sub(v128.load(u), v128.load(u));
+  let last = sq;
+  let lastFin = fin;
+  if (g1) {
+    last = normPair(sv, e1, up1, u, 16, atolV, rtolV, atv, rtv);
+    const b = v128.load(u, 16);
+    lastFin = f64x2.sub(b, b);
+    if (n != 3) { sq = f64x2.add(sq, last); fin = f64x2.add(fin, lastFin); }
+  }
+  if (g2) {
+    last = normPair(sv, e2, up2, u, 32, atolV, rtolV, atv, rtv);
+    const b = v128.load(u, 32);
+    lastFin = f64x2.sub(b, b);
+    if (n != 5) { sq = f64x2.add(sq, last); fin = f64x2.add(fin, lastFin); }
+  }
+  if (g3) {
+    last = normPair(sv, e3, up3, u, 48, atolV, rtolV, atv, rtv);
+    const b = v128.load(u, 48);
+    lastFin = f64x2.sub(b, b);
+    if (n != 7) { sq = f64x2.add(sq, last); fin = f64x2.add(fin, lastFin); }
+  }
+  let sum = f64x2.extract_lane(sq, 0) + f64x2.extract_lane(sq, 1);
+  let f = f64x2.extract_lane(fin, 0) + f64x2.extract_lane(fin, 1);
+  if (odd) {
+    sum += f64x2.extract_lane(last, 0);
+    f += f64x2.extract_lane(lastFin, 0);
+  }
+  return f == 0.0 ? sum : NaN;
+}
+
+/**
+ * smallAttempt for one state, in scalars: the general path's scalar loops (combine's and
+ * errorNorm's tails), split the same way.
+ */
+// @ts-ignore: decorator
+@inline function scalarAttempt(
+  blk: usize, fTape: usize, fFunc: u32, fRegs: usize,
+  rowStart: usize, aIdx: usize, aCoef: usize, c: usize, end: i32, endBeforeErr: bool,
+  errKind: i32, errN: i32, errIdx: usize, errCoef: usize,
+  kbase: usize, stride: usize, uprev: usize, u: usize, tmp: usize,
+  t: f64, dts: f64, tnew: f64, atolV: usize, rtolV: usize, atolS: f64, rtolS: f64,
+): f64 {
+  const up = load<f64>(uprev);
+  // p: the current row's sum of its terms on stages before the newest one.
+  let p = 0.0;
+  let r0 = load<i32>(rowStart + 4);
+  let r1 = load<i32>(rowStart + 8);
+  for (let j = 1; ; j++) {
+    // Row j: add its term on stage j − 1 (its last, if it has one).
+    let a = p;
+    if (r1 > r0 && load<i32>(aIdx + (<usize>(r1 - 1) << 2)) == j - 1) {
+      a += load<f64>(aCoef + (<usize>(r1 - 1) << 3)) * load<f64>(kbase + <usize>(j - 1) * stride);
+    }
+    const y = up + dts * a;
+    if (j == end) {
+      store<f64>(u, y);
+      break;
+    }
+    store<f64>(tmp, y);
+    // Row j + 1's terms on stages 0 … j − 1, while f_j is still to come.
+    r0 = r1;
+    r1 = load<i32>(rowStart + (<usize>(j + 2) << 2));
+    p = 0.0;
+    for (let q = r0; q < r1; q++) {
+      const ix = load<i32>(aIdx + (<usize>q << 2));
+      if (ix == j) break;
+      p += load<f64>(aCoef + (<usize>q << 3)) * load<f64>(kbase + <usize>ix * stride);
+    }
+    if (!evalWith(blk, fTape, fFunc, fRegs, t + load<f64>(c + (<usize>j << 3)) * dts, tmp, kbase + <usize>j * stride)) return -1.0;
+  }
+  // The error's terms on stages before the end-of-step evaluation, then that evaluation.
+  let e = 0.0;
+  let q = 0;
+  if (errKind == 1) {
+    for (; q < errN; q++) {
+      const ix = load<i32>(errIdx + (<usize>q << 2));
+      if (ix == end) break;
+      e += load<f64>(errCoef + (<usize>q << 3)) * load<f64>(kbase + <usize>ix * stride);
+    }
+  }
+  const kend = kbase + <usize>end * stride;
+  if (endBeforeErr) {
+    if (!evalWith(blk, fTape, fFunc, fRegs, tnew, u, kend)) return -1.0;
+  }
+  if (errKind != 1) return 0.0;
+  if (q < errN) e += load<f64>(errCoef + (<usize>q << 3)) * load<f64>(kend);
+  // errorNorm for one state: its sums start from 0, exact to leave out on r² and on x − x.
+  const bi = load<f64>(u);
+  const amax = max(abs(up), abs(bi));
+  const sc = atolV != 0 ? load<f64>(atolV) + amax * load<f64>(rtolV) : atolS + amax * rtolS;
+  const r = (dts * e) / sc;
+  return bi - bi == 0.0 ? r * r : NaN;
 }
 
 /**
@@ -203,6 +443,15 @@ export function erkSolve(blk: usize): i32 {
   const rowStart = ptrAt(tab, T_ROWSTART);
   const aIdx = ptrAt(tab, T_IDX);
   const aCoef = ptrAt(tab, T_COEF);
+  // One to seven states: the step attempt is smallAttempt's (scalarAttempt's for one).
+  const small = n >= 1 && n <= 7 && end >= 1;
+  // eest / n as eest · (1/n) when n is a power of two: the same value (both are the exact
+  // quotient, rounded once), without a division on the step's chain of dependent operations.
+  const nPow2 = n > 0 && (n & (n - 1)) == 0;
+  const invN = 1.0 / <f64>n;
+  const fTape = ptrAt(blk, B_TAPE);
+  const fFunc = <u32>ptrAt(blk, B_FUNC);
+  const fRegs = ptrAt(blk, B_REGS);
 
   let t = t0;
   let stopIdx = 0;
@@ -251,19 +500,50 @@ export function erkSolve(blk: usize): i32 {
     setF64(blk, B_U, <f64>u);
     setF64(blk, B_UPREV, <f64>uprev);
 
-    for (let j = 1; j < end; j++) {
-      stageRow(rowStart, aIdx, aCoef, j, tmp, uprev, dts, kbase, stride, n);
-      if (!evalF(blk, t + load<f64>(c + (<usize>j << 3)) * dts, tmp, kbase + <usize>j * stride)) return finish(blk, t, RET_ABORTED);
+    // The error norm's sum when the small-state attempt formed it (normDone).
+    let eest = 0.0;
+    let normDone = false;
+    if (small) {
+      // One state in scalars, then three copies: two states (one f64x2, n a constant), three or
+      // four (two f64x2), five to seven (four f64x2). Carrying unused pairs costs a small
+      // system about 12%.
+      if (n == 1) {
+        eest = scalarAttempt(
+          blk, fTape, fFunc, fRegs, rowStart, aIdx, aCoef, c, end, endBeforeErr, errKind, errN, errIdx, errCoef,
+          kbase, stride, uprev, u, tmp, t, dts, tnew, atolV, rtolV, atolS, rtolS,
+        );
+      } else if (n == 2) {
+        eest = smallAttempt(
+          blk, fTape, fFunc, fRegs, 1, 2, rowStart, aIdx, aCoef, c, end, endBeforeErr, errKind, errN, errIdx, errCoef,
+          kbase, stride, uprev, u, tmp, t, dts, tnew, atolV, rtolV, atolS, rtolS,
+        );
+      } else if (n <= 4) {
+        eest = smallAttempt(
+          blk, fTape, fFunc, fRegs, 2, n, rowStart, aIdx, aCoef, c, end, endBeforeErr, errKind, errN, errIdx, errCoef,
+          kbase, stride, uprev, u, tmp, t, dts, tnew, atolV, rtolV, atolS, rtolS,
+        );
+      } else {
+        eest = smallAttempt(
+          blk, fTape, fFunc, fRegs, 4, n, rowStart, aIdx, aCoef, c, end, endBeforeErr, errKind, errN, errIdx, errCoef,
+          kbase, stride, uprev, u, tmp, t, dts, tnew, atolV, rtolV, atolS, rtolS,
+        );
+      }
+      if (eest < 0) return finish(blk, t, RET_ABORTED);
+      normDone = errKind == 1;
+    } else {
+      for (let j = 1; j < end; j++) {
+        stageRow(rowStart, aIdx, aCoef, j, tmp, uprev, dts, kbase, stride, n);
+        if (!evalWith(blk, fTape, fFunc, fRegs, t + load<f64>(c + (<usize>j << 3)) * dts, tmp, kbase + <usize>j * stride)) return finish(blk, t, RET_ABORTED);
+      }
+      stageRow(rowStart, aIdx, aCoef, end, u, uprev, dts, kbase, stride, n);
+      if (endBeforeErr) {
+        if (!evalWith(blk, fTape, fFunc, fRegs, tnew, u, kend)) return finish(blk, t, RET_ABORTED);
+      }
     }
-    stageRow(rowStart, aIdx, aCoef, end, u, uprev, dts, kbase, stride, n);
-    if (endBeforeErr) {
-      if (!evalF(blk, tnew, u, kend)) return finish(blk, t, RET_ABORTED);
-    }
-
     let dtNext = dt;
     if (adaptive) {
       // err = dt · Σ btilde_j k_j, scaled and summed in the same pass.
-      let eest = errorNorm(dts, errCoef, errIdx, errN, kbase, stride, uprev, u, atolV, rtolV, atolS, rtolS, n);
+      if (!normDone) eest = errorNorm(dts, errCoef, errIdx, errN, kbase, stride, uprev, u, atolV, rtolV, atolS, rtolS, n);
       if (errKind == 2) {
         // DOP853 (Hairer): EEst = E5 / sqrt(n·(E5 + 0.01·E3)) with E = Σ (err_i/sc_i)².
         const e5 = eest;
@@ -272,7 +552,7 @@ export function erkSolve(blk: usize): i32 {
         if (deno <= 0) deno = 1.0;
         eest = e5 / sqrt(<f64>n * deno);
       } else {
-        eest = sqrt(eest / <f64>n);
+        eest = sqrt(nPow2 ? eest * invN : eest / <f64>n);
       }
       if (isNaN(eest)) eest = Infinity;
       const logE = Math.log(eest);
@@ -291,7 +571,7 @@ export function erkSolve(blk: usize): i32 {
       qoldLog = beta2 * (eest >= 1e-4 ? logE : Math.log(1e-4));
       dtNext = min(h / q, dtmax);
       if (!endBeforeErr) {
-        if (!evalF(blk, tnew, u, kend)) return finish(blk, t, RET_ABORTED);
+        if (!evalWith(blk, fTape, fFunc, fRegs, tnew, u, kend)) return finish(blk, t, RET_ABORTED);
       }
     }
 
@@ -348,7 +628,7 @@ export function erkSolve(blk: usize): i32 {
       }
       if (r == CB_TERMINATE) { ret = RET_TERMINATED; break; }
       // The affect may have changed u: restart the FSAL chain from the new state.
-      if (!evalF(blk, t, u, kbase)) return finish(blk, t, RET_ABORTED);
+      if (!evalWith(blk, fTape, fFunc, fRegs, t, u, kbase)) return finish(blk, t, RET_ABORTED);
       // A stop inside the event's step is still ahead.
     } else if (end != 0) {
       copyVec(kbase, kend, n);

@@ -84,6 +84,12 @@ export function allocWorkspace(eng: Engine, n: number, stotal: number): Workspac
   const stride = nPad * 8;
   const slots = stotal + 7;
   const base = eng.alloc(slots * stride);
+  // An odd n leaves one padding value per vector; the engine computes small states in pairs
+  // (the padding included, never read back), so it starts as 0, not old memory's bits.
+  if (nPad !== n) {
+    const F = eng.f64;
+    for (let i = 0, p = (base >>> 3) + n; i < slots; i++, p += nPad) F[p] = 0;
+  }
   const at = (i: number) => base + i * stride;
   return {
     base, stride, nPad, slots,
@@ -135,8 +141,8 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
   F[b + L.B_TOL_SCALAR] = typeof o.abstol === 'number' && typeof o.reltol === 'number' ? 1 : 0;
   writeTolerance(F, o.abstol, ws.abstol >>> 3, n);
   writeTolerance(F, o.reltol, ws.reltol >>> 3, n);
-  F.set(o.tstops, pTstops >>> 3);
-  F.set(o.saveat, pSaveat >>> 3);
+  if (o.tstops.length) F.set(o.tstops, pTstops >>> 3);
+  if (o.saveat.length) F.set(o.saveat, pSaveat >>> 3);
 
   const callbacks = flattenCallbacks(o.callback);
   let events: EventRunner<P> | undefined;
@@ -209,8 +215,17 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
 }
 
 function writeTolerance(F: Float64Array, tol: number | Float64Array, at: number, n: number): void {
-  if (typeof tol === 'number') F.fill(tol, at, at + n);
+  if (typeof tol === 'number') fill(F, tol, at, at + n);
   else F.set(tol, at);
+}
+
+/**
+ * F.fill(v, from, to); a few values by a loop (V8's TypedArray fill is a runtime call of about
+ * 40 ns however few values it writes).
+ */
+function fill(F: Float64Array, v: number, from: number, to: number): void {
+  if (to - from > 8) F.fill(v, from, to);
+  else for (let i = from; i < to; i++) F[i] = v;
 }
 
 /**
@@ -290,8 +305,11 @@ class OutputBuffer {
 export function attachModel(eng: Engine, blk: number, prob: ODEProblem<unknown>): void {
   const model = prob.model;
   if (!model) return;
+  // The tape is loaded (and its parameter-only part computed) even when the model's emitted
+  // WebAssembly function is what the engine calls: the copy is small.
   const { pCode, pRegs } = loadTape(eng, model.tape, prob.paramVector!);
+  const func = model.wasmFunction;
   eng.f64[(blk >>> 3) + L.B_TAPE] = pCode;
   eng.f64[(blk >>> 3) + L.B_REGS] = pRegs;
-  eng.f64[(blk >>> 3) + L.B_FUNC] = model.wasmFunction;
+  eng.f64[(blk >>> 3) + L.B_FUNC] = func;
 }
