@@ -6,7 +6,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ode } from '../dist/node.js';
+import { ode, Model } from '../dist/node.js';
+import { lotkaVolterra, rober } from './lib/models.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const median = (a) => a.slice().sort((x, y) => x - y)[a.length >> 1];
@@ -27,23 +28,8 @@ function measure(fns, calls, rounds = 11) {
 
 const layer = ode({ dims: { h: 16, W: [16, 16], b: 16 } })`dh = tanh(W*h + b) - h`;
 const cases = [
-  {
-    name: 'Lotka–Volterra (2 states, 4 parameters)',
-    m: ode`
-      dx = α*x - β*x*y
-      dy = -δ*y + γ*x*y
-    `,
-    u: [1.2, 0.8], p: [1.5, 1, 3, 1],
-  },
-  {
-    name: 'ROBER (3 states, 3 parameters)',
-    m: ode`
-      dy1 = -k1*y1 + k3*y2*y3
-      dy2 = k1*y1 - k2*y2^2 - k3*y2*y3
-      dy3 = k2*y2^2
-    `,
-    u: [0.9, 1e-5, 0.1], p: [0.04, 3e7, 1e4],
-  },
+  { name: 'Lotka–Volterra (2 states, 4 parameters)', m: new Model(lotkaVolterra.source), u: lotkaVolterra.u, p: lotkaVolterra.p },
+  { name: 'ROBER (3 states, 3 parameters)', m: new Model(rober.source), u: rober.u, p: rober.p },
   {
     name: 'network layer tanh(W·h + b) − h (16 states, 272 parameter values)',
     m: layer,

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { ode, Model, ODEProblem, solve, Tsit5 } from '../dist/node.js';
+import { lotkaVolterra, rober } from './lib/models.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const COUNT = 200000;
@@ -23,27 +24,8 @@ const B = floor.dataEnd();
 const F = new Float64Array(floor.memory.buffer);
 
 const models = [
-  {
-    name: 'Lotka–Volterra (2 states)',
-    model: ode`
-      dx = α*x - β*x*y
-      dy = -δ*y + γ*x*y
-    `,
-    u: [1.2, 0.8], p: [1.5, 1, 3, 1],
-    js: (du, u, p) => { du[0] = p[0] * u[0] - p[1] * u[0] * u[1]; du[1] = -p[2] * u[1] + p[3] * u[0] * u[1]; },
-    floor: 'lvMany',
-  },
-  {
-    name: 'ROBER (3 states)',
-    model: ode`
-      dy1 = -k1*y1 + k3*y2*y3
-      dy2 = k1*y1 - k2*y2^2 - k3*y2*y3
-      dy3 = k2*y2^2
-    `,
-    u: [0.9, 1e-5, 0.1], p: [0.04, 3e7, 1e4],
-    js: (du, u, p) => { du[0] = -p[0] * u[0] + p[2] * u[1] * u[2]; du[1] = p[0] * u[0] - p[1] * u[1] ** 2 - p[2] * u[1] * u[2]; du[2] = p[1] * u[1] ** 2; },
-    floor: 'roberMany',
-  },
+  { name: 'Lotka–Volterra (2 states)', model: new Model(lotkaVolterra.source), ...lotkaVolterra, floor: 'lvMany' },
+  { name: 'ROBER (3 states)', model: new Model(rober.source), ...rober, floor: 'roberMany' },
 ];
 
 const rows = [];
