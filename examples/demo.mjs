@@ -2,6 +2,7 @@
 import { lotkaVolterraTable } from './lotka-volterra.mjs';
 import { bounces } from './bouncing-ball.mjs';
 import { emojiModel } from './emoji-model.mjs';
+import { neuralOde } from './neural-ode.mjs';
 
 console.log('difflux demo\n\nLotka–Volterra (α=1.5, β=1, δ=3, γ=1, u0=[1,1], t∈[0,10]), error against a DOP853 reference:');
 console.table(lotkaVolterraTable());
@@ -11,3 +12,6 @@ console.table(rows);
 
 console.log('\nThe model language (Julia\'s emoji Lotka–Volterra, solved inside the engine):');
 console.log(emojiModel());
+
+console.log('\nA neural ODE du = W2·tanh(W1·u + b1) + b2 (16 hidden units) with its parameter gradient:');
+console.log(neuralOde());
