@@ -252,6 +252,10 @@ test('sparsity of vector models; symbolic Jacobians that are too large say so', 
   const big = D.ode({ dims: { u: 2000 } })`du = -u`;
   assert.throws(() => big.jacobian(new Float64Array(2000), [], 0, 'symbolic'), /symbolic 2000×2000 Jacobian is too large to write out .* use 'forward' or 'reverse'/);
   assert.throws(() => m.jacobian([1, 2, 3, 4], [], 0, 'adjoint'), /unknown Jacobian method 'adjoint' \(known: ad, symbolic, forward, reverse\)/);
+  assert.throws(() => m.jvp([1, 2, 3], [], 0, [1, 2, 3, 4]), /u has 3 values but the model has 4/);
+  assert.throws(() => m.vjp([1, 2, 3, 4], [], NaN, [1, 2, 3, 4]), /t must be a finite number, got NaN/);
+  // Every derivative call, failed ones included, leaves the engine's memory as it found it.
+  assert.is(D.memoryInUse(), 0);
 });
 
 test.run();
