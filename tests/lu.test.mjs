@@ -248,6 +248,12 @@ test('leading dimensions larger than n: the same factors, and nothing outside th
     assert.equal(Array.from(wide.lu), Array.from(tight.lu), `n = ${n}, lda = ${lda}: factors differ`);
     const b = engineSolve(tight, n, n, B, nrhs);
     assert.equal(Array.from(a.X), Array.from(b.X));
+    // One right-hand side spread with a stride (ldb > 1) solves like a contiguous one.
+    const v = randomMatrix(n, 1);
+    const strided = engineSolve(tight, n, n, v, 1, ldb);
+    assert.ok(strided.guardsOk, `n = ${n}, one right-hand side, ldb = ${ldb}: wrote between the entries`);
+    const x = engineSolve(tight, n, n, v, 1).X;
+    for (let i = 0; i < n; i++) assert.ok(Math.abs(strided.X[i] - x[i]) <= 1e-12 * Math.max(1, Math.abs(x[i])), `n = ${n}: strided solve differs at ${i}`);
   }
 });
 
