@@ -9,6 +9,7 @@ import { mapMath, mapMathScalar, hasMapMath } from './math/map';
 export { elementary as tapeElementary } from './tape/primal';
 export { tapeDual } from './tape/dual';
 export { tapeReverse } from './tape/reverse';
+export { luFactor, luSolve } from './linalg/lu';
 
 /** Evaluates a compiled model's tape once: out = outputs(t, u) with the registers' parameters. */
 export function tapeEvaluate(tape: usize, regs: usize, t: f64, u: usize, out: usize): void {

@@ -29,6 +29,8 @@ interface EngineExports {
     tape: number, regs: number, adj: number, t: number, u: number, w: number,
     paramBase: number, np: number, out: number, vu: number, vp: number,
   ): void;
+  luFactor(a: number, n: number, lda: number, piv: number): number;
+  luSolve(lu: number, n: number, lda: number, piv: number, b: number, nrhs: number, ldb: number): void;
 }
 
 /**
