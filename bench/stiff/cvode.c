@@ -4,7 +4,7 @@
  *
  *   cvode PROBLEM RTOL ATOL JAC MINREPS MINSECONDS MAXSECONDS TOUT[,TOUT...]
  *
- *   PROBLEM     rober | vdp          (Van der Pol with mu = 1000)
+ *   PROBLEM     rober | vdp:MU       (Van der Pol, y2' = MU((1 - y1^2) y2 - y1), y(0) = (2, 0))
  *   ATOL        one number, or one per component separated by commas
  *   JAC         analytic (CVodeSetJacFn) | dq (CVODE's internal difference quotients)
  *   MINREPS     timed solves of each kind, at least
@@ -250,14 +250,17 @@ int main(int argc, char **argv) {
   static Problem rober = {"rober", 3, {1.0, 0.0, 0.0}, {0.04, 3.0e7, 1.0e4}, rober_f, rober_jac};
   static Problem vdp = {"vdp", 2, {2.0, 0.0}, {1000.0}, vdp_f, vdp_jac};
   if (argc != 9) {
-    fprintf(stderr, "usage: %s rober|vdp RTOL ATOL[,ATOL...] analytic|dq MINREPS MINSECONDS "
+    fprintf(stderr, "usage: %s rober|vdp:MU RTOL ATOL[,ATOL...] analytic|dq MINREPS MINSECONDS "
                     "MAXSECONDS TOUT[,TOUT...]\n", argv[0]);
     return 1;
   }
   Setup s;
   memset(&s, 0, sizeof s);
   if (!strcmp(argv[1], "rober")) s.prob = &rober;
-  else if (!strcmp(argv[1], "vdp")) s.prob = &vdp;
+  else if (!strncmp(argv[1], "vdp:", 4)) {
+    s.prob = &vdp;
+    vdp.p[0] = strtod(argv[1] + 4, NULL);
+  }
   else { fprintf(stderr, "unknown problem %s\n", argv[1]); return 1; }
   s.rtol = strtod(argv[2], NULL);
   s.natol = parse_list(argv[3], s.atol, MAXN);

@@ -1,8 +1,8 @@
 // The peer side of the stiff-solver benchmark: SUNDIALS CVODE (BDF, dense direct linear solver,
 // bench/stiff/cvode.c) and SciPy's solve_ivp Radau, BDF and LSODA (bench/stiff/scipy_peer.py)
-// on ROBER and Van der Pol (mu = 1000), over reltol 1e-3 … 1e-8, as a work–precision table.
+// on ROBER and Van der Pol (classic mu = 1000), over reltol 1e-3 … 1e-8, as a work–precision table.
 //
-//   node bench/stiff/peers.mjs [--quick] [--json FILE]     (or BENCH_QUICK=1)
+//   node bench/stiff/peers.mjs [--quick] [--vdp3000] [--json FILE]     (or BENCH_QUICK=1)
 //
 // `runStiffPeers({ quick })` returns the rows, so that a benchmark of difflux's own stiff
 // solvers can put them in one table with its own (`markdownTable`, `errors` and `PROBLEMS`
@@ -13,6 +13,14 @@
 //          cvRoberts_dns example (rtol 1e-4, atol 1e-8, 1e-14, 1e-6); y2 stays below 4e-5 and
 //          needs the small one. Plus the seed's example: [0, 1e11] at rtol 1e-6, scalar atol 1e-8.
 //   Van der Pol: atol = rtol · 1e-2.
+// Van der Pol: the shared reference value (key van_der_pol_mu1000, labelled t = 3000) is the
+// solution of y1' = y2, y2' = mu((1 − y1²) y2 − y1), y(0) = (2, 0) with mu = 1e6 at t = 2
+// (Hairer–Wanner's VDPOL, ε = 1e-6; the classic x'' − 1000(1 − x²)x' + x = 0 in time scaled by
+// 1000), to 1e-13 here with Radau. With mu = 1e3 the same equation has a period ≈ 1.6, so
+// [0, 3000] holds ~1900 relaxation cycles; solvers agree on y(3000) ≈ (−1.83370, 0.77593), far
+// from that value. Problem `vdp` is the one the reference belongs to; `vdp3000` (mu = 1e3,
+// [0, 3000], opt-in, no error column) is the literal one and takes seconds per CVODE solve and
+// minutes per SciPy solve.
 // Errors, against ../shared/reference/solutions.json:
 //   err     max over components of |y_i − ref_i| / |ref_i| at the final time;
 //   errAll  (ROBER) the same, maxed over every reference time in (0, tf] (the drivers output
@@ -46,7 +54,10 @@ const vdpRef = reference.van_der_pol_mu1000;
 const roberTimes = (tf) => roberRef.t.filter((t) => t > 0 && t <= tf);
 const roberAtol = (rtol) => [rtol * 1e-4, rtol * 1e-10, rtol * 1e-2];
 
-/** The benchmark problems: driver name, output times (last = final time), atol(rtol), reference. */
+/**
+ * The benchmark problems: driver name (and mu), output times (last = final time), atol(rtol),
+ * reference (null: none).
+ */
 export const PROBLEMS = {
   rober: {
     label: 'ROBER [0, 1e5]', driver: 'rober', tout: roberTimes(1e5), atol: roberAtol,
@@ -57,8 +68,13 @@ export const PROBLEMS = {
     ref: { t: roberRef.t, u: roberRef.u },
   },
   vdp: {
-    label: 'Van der Pol μ=1e3 [0, 3000]', driver: 'vdp', tout: vdpRef.t, atol: (rtol) => rtol * 1e-2,
-    ref: { t: vdpRef.t, u: vdpRef.u },
+    label: "Van der Pol, y2' = μ((1−y1²)y2 − y1), μ = 1e6 (ε = 1e-6; classic μ = 1e3, scaled), [0, 2]",
+    driver: 'vdp', mu: 1e6, tout: [2], atol: (rtol) => rtol * 1e-2,
+    ref: { t: [2], u: vdpRef.u },
+  },
+  vdp3000: {
+    label: "Van der Pol, y2' = μ((1−y1²)y2 − y1), μ = 1e3, [0, 3000] (no reference)",
+    driver: 'vdp', mu: 1e3, tout: [3000], atol: (rtol) => rtol * 1e-2, ref: null,
   },
 };
 
@@ -73,6 +89,7 @@ const SCIPY_METHODS = ['Radau', 'BDF', 'LSODA'];
  */
 export function errors(problemKey, t, y) {
   const { ref } = PROBLEMS[problemKey];
+  if (!ref) return { err: NaN, errAll: NaN };
   let err = NaN;
   let errAll = 0;
   t.forEach((tk, k) => {
@@ -137,10 +154,10 @@ const key = (c) => `${c.solver}|${c.jac}|${c.problem}|${c.rtol}|${fmtList(c.atol
  */
 export async function runStiffPeers({
   quick = false,
-  problems = Object.keys(PROBLEMS),
+  problems = ['rober', 'rober1e11', 'vdp'],
   rtols = quick ? [1e-3, 1e-6] : RTOLS,
   seed = true,
-  rounds = quick ? 1 : 2,
+  rounds = quick ? 1 : 3,
   repeatBelowMs = 2000,
   timeout = quick ? 5 : 30,
   log = (...a) => console.error(...a),
@@ -202,8 +219,8 @@ export async function runStiffPeers({
         if (buildError) { if (round === 1) record(c, { unavailable: buildError }); continue; }
         const prev = rows.get(k);
         if (prev && (prev.status !== 'ok' || !(medianOf(k) < repeatBelowMs))) continue;
-        const { driver, tout } = PROBLEMS[c.problem];
-        const args = [driver, String(c.rtol), fmtList(c.atol), jac, String(cTiming.minReps),
+        const { driver, mu, tout } = PROBLEMS[c.problem];
+        const args = [driver === 'vdp' ? `vdp:${mu}` : driver, String(c.rtol), fmtList(c.atol), jac, String(cTiming.minReps),
           String(cTiming.minSeconds), String(cTiming.maxSeconds), tout.join(',')];
         let res;
         try {
@@ -234,7 +251,7 @@ export async function runStiffPeers({
           const prev = rows.get(k);
           if (prev && (prev.status !== 'ok' || !(medianOf(k) < repeatBelowMs))) continue;
           jobs.push({
-            problem: PROBLEMS[c.problem].driver, rtol: c.rtol, atol: c.atol, method, jac: jac === 'analytic',
+            problem: PROBLEMS[c.problem].driver, mu: PROBLEMS[c.problem].mu, rtol: c.rtol, atol: c.atol, method, jac: jac === 'analytic',
             tout: PROBLEMS[c.problem].tout, timeout, ...pyTiming,
           });
           jobConfigs.push(c);
@@ -285,6 +302,7 @@ export function markdownTable(rows) {
     const sel = rows.filter((r) => r.problem === pk).sort(cmp);
     if (!sel.length) continue;
     const many = p.tout.length > 1;
+    const noRef = (r) => (p.ref ? '' : 'n/a');
     const head = ['solver', 'Jacobian', 'rtol', 'atol', 'error at tf', ...(many ? ['max error, all t'] : []),
       'time (ms, median)', 'p25–p75', 'create+solve (ms)', 'nfe', 'njac', 'n', 'note'];
     out.push(`### ${p.label}`, '', `| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`);
@@ -293,7 +311,7 @@ export function markdownTable(rows) {
       out.push(`| ${[
         `${r.solver}${r.version ? ` ${r.version}` : ''}`, jacName[r.jac] ?? r.jac, r.rtol.toExponential(0),
         r.atol.map((a) => a.toExponential(0)).join(', '),
-        ok ? e2(r.err) : r.status, ...(many ? [ok ? e2(r.errAll) : ''] : []),
+        ok ? noRef(r) || e2(r.err) : r.status, ...(many ? [ok ? e2(r.errAll) : ''] : []),
         fmtMs(r.ms), Number.isFinite(r.msP25) ? `${fmtMs(r.msP25)}–${fmtMs(r.msP75)}` : '',
         fmtMs(r.msCreate), r.nfe ?? '', r.njac ?? '', r.reps || '',
         [r.status === 'failed' ? 'FAILED' : '', r.note].filter(Boolean).join(' '),
@@ -310,10 +328,12 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const quick = argv.includes('--quick') || process.env.BENCH_QUICK === '1';
   const jsonAt = argv.indexOf('--json');
   const started = performance.now();
-  const rows = await runStiffPeers({ quick });
+  const problems = ['rober', 'rober1e11', 'vdp', ...(argv.includes('--vdp3000') ? ['vdp3000'] : [])];
+  const rows = await runStiffPeers({ quick, problems });
   console.log(markdownTable(rows));
   console.log(`Peers run ${quick ? '(quick) ' : ''}in ${((performance.now() - started) / 1000).toFixed(0)} s. ` +
     'ROBER atol = rtol·(1e-4, 1e-10, 1e-2) per component (plus the seed example, [0, 1e11] at ' +
-    'rtol 1e-6, atol 1e-8); Van der Pol atol = rtol·1e-2. Errors are relative, max over components.');
+    'rtol 1e-6, atol 1e-8); Van der Pol atol = rtol·1e-2. Errors are relative, max over components. ' +
+    'CVODE: time = CVodeReInit + solve; create+solve also builds and frees the integrator.');
   if (jsonAt >= 0 && argv[jsonAt + 1]) writeFileSync(argv[jsonAt + 1], JSON.stringify(rows, null, 1));
 }

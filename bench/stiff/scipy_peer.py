@@ -3,7 +3,7 @@
 Reads a JSON list of jobs on stdin and prints one JSON object per job on stdout, one a line,
 as each job finishes. A job:
 
-    {"problem": "rober" | "vdp", "rtol": 1e-6, "atol": 1e-8 or [a1, a2, a3],
+    {"problem": "rober" | "vdp", "mu": 1e6 (vdp only), "rtol": 1e-6, "atol": 1e-8 or [a1, a2, a3],
      "method": "Radau" | "BDF" | "LSODA", "jac": true | false, "tout": [t1, ..., tf],
      "minReps": 3, "minSeconds": 1.0, "maxSeconds": 20.0, "timeout": 30.0}
 
@@ -31,7 +31,7 @@ from scipy.integrate import solve_ivp
 NF = 0
 
 
-def rober_problem():
+def rober_problem(job):
     k1, k2, k3 = 0.04, 3.0e7, 1.0e4
 
     def f(t, y):
@@ -52,8 +52,8 @@ def rober_problem():
     return f, jac, [1.0, 0.0, 0.0]
 
 
-def vdp_problem():
-    mu = 1000.0
+def vdp_problem(job):
+    mu = float(job["mu"])
 
     def f(t, y):
         global NF
@@ -97,7 +97,7 @@ def solve_once(job, f, jac, y0, timeout):
 
 
 def run_job(job):
-    f, jac, y0 = PROBLEMS[job["problem"]]()
+    f, jac, y0 = PROBLEMS[job["problem"]](job)
     timeout = float(job.get("timeout", 60.0))
     out = {"solver": "SciPy " + job["method"], "version": scipy.__version__,
            "problem": job["problem"], "rtol": job["rtol"],
@@ -136,7 +136,7 @@ def main():
     jobs = json.load(sys.stdin)
     timed_out = {}  # (problem, tf, method, jac) -> rtol that timed out
     for job in jobs:
-        key = (job["problem"], job["tout"][-1], job["method"], job["jac"])
+        key = (job["problem"], job.get("mu"), job["tout"][-1], job["method"], job["jac"])
         if key in timed_out and job["rtol"] <= timed_out[key]:
             res = {"solver": "SciPy " + job["method"], "version": scipy.__version__,
                    "problem": job["problem"],
