@@ -4,7 +4,7 @@
 import { OP_EXP, OP_LOG, OP_SIN, OP_COS, OP_SIGMOID } from '../tape/opcodes';
 import { expF64, expF64x2, sigmoidF64, sigmoidF64x2 } from './exp';
 import { logF64, logF64x2 } from './log';
-import { sinF64, sinF64x2, cosF64, cosF64x2 } from './trig';
+import { sinF64, cosF64, mapSin, mapCos } from './trig';
 
 /** The scalar form of `op` (exp, log, sin, cos, sigmoid); NaN for any other op. */
 // @ts-ignore: decorator
@@ -27,7 +27,7 @@ import { sinF64, sinF64x2, cosF64, cosF64x2 } from './trig';
 
 // One loop per function, written out: a loop template taking op as an argument, inlined
 // several times into one function, may be merged by the optimizer into a single loop that
-// dispatches on op at every step.
+// dispatches on op at every step. sin and cos have theirs in trig.ts.
 
 function mapExp(dst: usize, src: usize, n: i32): void {
   let i = 0;
@@ -39,18 +39,6 @@ function mapLog(dst: usize, src: usize, n: i32): void {
   let i = 0;
   for (; i + 1 < n; i += 2) v128.store(dst + (<usize>i << 3), logF64x2(v128.load(src + (<usize>i << 3))));
   if (i < n) store<f64>(dst + (<usize>i << 3), logF64(load<f64>(src + (<usize>i << 3))));
-}
-
-function mapSin(dst: usize, src: usize, n: i32): void {
-  let i = 0;
-  for (; i + 1 < n; i += 2) v128.store(dst + (<usize>i << 3), sinF64x2(v128.load(src + (<usize>i << 3))));
-  if (i < n) store<f64>(dst + (<usize>i << 3), sinF64(load<f64>(src + (<usize>i << 3))));
-}
-
-function mapCos(dst: usize, src: usize, n: i32): void {
-  let i = 0;
-  for (; i + 1 < n; i += 2) v128.store(dst + (<usize>i << 3), cosF64x2(v128.load(src + (<usize>i << 3))));
-  if (i < n) store<f64>(dst + (<usize>i << 3), cosF64(load<f64>(src + (<usize>i << 3))));
 }
 
 function mapSigmoid(dst: usize, src: usize, n: i32): void {
