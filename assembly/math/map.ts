@@ -2,7 +2,7 @@
 // the last odd one with the scalar form (the same bits either way).
 
 import { OP_EXP, OP_LOG, OP_SIN, OP_COS, OP_SIGMOID } from '../tape/opcodes';
-import { expF64, expF64x2, sigmoidF64, sigmoidF64x2 } from './exp';
+import { expF64, sigmoidF64, mapExp, mapSigmoid } from './exp';
 import { logF64, logF64x2 } from './log';
 import { sinF64, cosF64, mapSin, mapCos } from './trig';
 
@@ -27,13 +27,8 @@ import { sinF64, cosF64, mapSin, mapCos } from './trig';
 
 // One loop per function, written out: a loop template taking op as an argument, inlined
 // several times into one function, may be merged by the optimizer into a single loop that
-// dispatches on op at every step. sin and cos have theirs in trig.ts.
+// dispatches on op at every step.
 
-function mapExp(dst: usize, src: usize, n: i32): void {
-  let i = 0;
-  for (; i + 1 < n; i += 2) v128.store(dst + (<usize>i << 3), expF64x2(v128.load(src + (<usize>i << 3))));
-  if (i < n) store<f64>(dst + (<usize>i << 3), expF64(load<f64>(src + (<usize>i << 3))));
-}
 
 function mapLog(dst: usize, src: usize, n: i32): void {
   let i = 0;
@@ -41,11 +36,6 @@ function mapLog(dst: usize, src: usize, n: i32): void {
   if (i < n) store<f64>(dst + (<usize>i << 3), logF64(load<f64>(src + (<usize>i << 3))));
 }
 
-function mapSigmoid(dst: usize, src: usize, n: i32): void {
-  let i = 0;
-  for (; i + 1 < n; i += 2) v128.store(dst + (<usize>i << 3), sigmoidF64x2(v128.load(src + (<usize>i << 3))));
-  if (i < n) store<f64>(dst + (<usize>i << 3), sigmoidF64(load<f64>(src + (<usize>i << 3))));
-}
 
 /**
  * dst[i] = op(src[i]) for i < n, f64x2 two at a time (dst and src are the same array or do
