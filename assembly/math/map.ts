@@ -1,12 +1,12 @@
 // The engine's elementary functions over arrays: two values per step with the f64x2 forms,
 // the last odd one with the scalar form (the same bits either way).
 
-import { OP_EXP, OP_LOG, OP_SIN, OP_COS, OP_SIGMOID } from '../tape/opcodes';
-import { expF64, sigmoidF64, mapExp, mapSigmoid } from './exp';
+import { OP_EXP, OP_LOG, OP_SIN, OP_COS, OP_SIGMOID, OP_TANH } from '../tape/opcodes';
+import { expF64, sigmoidF64, tanhF64, mapExp, mapSigmoid, mapTanh } from './exp';
 import { logF64, logF64x2 } from './log';
 import { sinF64, cosF64, mapSin, mapCos } from './trig';
 
-/** The scalar form of `op` (exp, log, sin, cos, sigmoid); NaN for any other op. */
+/** The scalar form of `op` (exp, log, sin, cos, sigmoid, tanh); NaN for any other op. */
 // @ts-ignore: decorator
 @inline export function mathScalar(op: i32, x: f64): f64 {
   switch (op) {
@@ -15,6 +15,7 @@ import { sinF64, cosF64, mapSin, mapCos } from './trig';
     case OP_SIN: return sinF64(x);
     case OP_COS: return cosF64(x);
     case OP_SIGMOID: return sigmoidF64(x);
+    case OP_TANH: return tanhF64(x);
     default: return NaN;
   }
 }
@@ -22,7 +23,7 @@ import { sinF64, cosF64, mapSin, mapCos } from './trig';
 /** Whether mapMath handles `op`. */
 // @ts-ignore: decorator
 @inline export function hasMapMath(op: i32): bool {
-  return op == OP_EXP || op == OP_LOG || op == OP_SIN || op == OP_COS || op == OP_SIGMOID;
+  return op == OP_EXP || op == OP_LOG || op == OP_SIN || op == OP_COS || op == OP_SIGMOID || op == OP_TANH;
 }
 
 // One loop per function, written out: a loop template taking op as an argument, inlined
@@ -48,6 +49,7 @@ export function mapMath(op: i32, dst: usize, src: usize, n: i32): void {
     case OP_SIN: mapSin(dst, src, n); return;
     case OP_COS: mapCos(dst, src, n); return;
     case OP_SIGMOID: mapSigmoid(dst, src, n); return;
+    case OP_TANH: mapTanh(dst, src, n); return;
   }
 }
 
