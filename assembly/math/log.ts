@@ -77,8 +77,11 @@ const TWO52_BITS = INTS + 24;
   const s = div<T>(f, add<T>(c<T>(TWO), f));
   const z = mul<T>(s, s);
   const w = mul<T>(z, z);
-  const t1 = mul<T>(w, add<T>(c<T>(LG2), mul<T>(w, add<T>(c<T>(LG4), mul<T>(w, c<T>(LG6))))));
-  const t2 = mul<T>(z, add<T>(c<T>(LG1), mul<T>(w, add<T>(c<T>(LG3), mul<T>(w, add<T>(c<T>(LG5), mul<T>(w, c<T>(LG7))))))));
+  // R = z·(Lg1 + w·Lg3 + w²·(Lg5 + w·Lg7)) + w·(Lg2 + w·Lg4 + w²·Lg6), w = z², by Estrin's
+  // scheme (fdlibm's Horner order changes R by a rounding or so, 1 % of an ulp of the result).
+  const w2 = mul<T>(w, w);
+  const t1 = mul<T>(w, add<T>(add<T>(c<T>(LG2), mul<T>(w, c<T>(LG4))), mul<T>(w2, c<T>(LG6))));
+  const t2 = mul<T>(z, add<T>(add<T>(c<T>(LG1), mul<T>(w, c<T>(LG3))), mul<T>(w2, add<T>(c<T>(LG5), mul<T>(w, c<T>(LG7))))));
   const r = add<T>(t2, t1);
   // (((s·(hfsq + R) + k·ln2lo) − hfsq) + f) + k·ln2hi: the small terms first.
   const a = add<T>(mul<T>(s, add<T>(hfsq, r)), mul<T>(dk, c<T>(LN2_LO)));
@@ -91,15 +94,43 @@ export function logF64(x: f64): f64 {
   return logCore<f64>(x);
 }
 
+/** Whether both lanes are in logCore's range, normal and finite (3), else which are (bits 0 and 1). */
+// @ts-ignore: decorator
+@inline function logLanesOk(x: v128): i32 {
+  return i64x2.bitmask(v128.and(f64x2.ge(x, c<v128>(MIN_NORMAL)), f64x2.lt(x, c<v128>(INF))));
+}
+
 /** ln x in each lane. Bit-identical to logF64 on each lane. */
 // @ts-ignore: decorator
 @inline export function logF64x2(x: v128): v128 {
   let y = logCore<v128>(x);
-  const ok = v128.and(f64x2.ge(x, c<v128>(MIN_NORMAL)), f64x2.lt(x, c<v128>(INF)));
-  if (!i64x2.all_true(ok)) {
-    // The lanes outside the fast path, one at a time (rare).
-    if (i64x2.extract_lane(ok, 0) == 0) y = f64x2.replace_lane(y, 0, Math.log(f64x2.extract_lane(x, 0)));
-    if (i64x2.extract_lane(ok, 1) == 0) y = f64x2.replace_lane(y, 1, Math.log(f64x2.extract_lane(x, 1)));
+  if (logLanesOk(x) != 3) {
+    // The lanes outside the fast path by the scalar form (rare).
+    y = f64x2.replace_lane(y, 0, logF64(f64x2.extract_lane(x, 0)));
+    y = f64x2.replace_lane(y, 1, logF64(f64x2.extract_lane(x, 1)));
   }
   return y;
+}
+
+/** The scalar form for both values at ps, into pd. */
+function logPairScalar(pd: usize, ps: usize): void {
+  store<f64>(pd, logF64(load<f64>(ps)));
+  store<f64>(pd, logF64(load<f64>(ps, 8)), 8);
+}
+
+/**
+ * dst[i] = ln src[i] for i < n, two at a time (dst and src the same array or not
+ * overlapping): each pair by logCore, stored, and where a lane is outside its range (rare),
+ * both values again by the scalar form.
+ */
+export function mapLog(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const ps = src + (<usize>i << 3);
+    const pd = dst + (<usize>i << 3);
+    const x = v128.load(ps);
+    v128.store(pd, logCore<v128>(x));
+    if (logLanesOk(x) != 3) logPairScalar(pd, ps);
+  }
+  if (i < n) store<f64>(dst + (<usize>i << 3), logF64(load<f64>(src + (<usize>i << 3))));
 }
