@@ -375,6 +375,21 @@ function sinCosPairScalar(pd: usize, ps: usize, quarter: bool): void {
 // @ts-ignore: decorator
 @inline function mapSinCos(dst: usize, src: usize, n: i32, quarter: bool): void {
   let i = 0;
+  // Four values per step where all four have |x| ≤ 1 (one test), else pair by pair.
+  for (; i + 3 < n; i += 4) {
+    const ps = src + (<usize>i << 3);
+    const pd = dst + (<usize>i << 3);
+    const a = v128.load(ps);
+    const b = v128.load(ps, 16);
+    const one = c<v128>(ONE);
+    if (i64x2.bitmask(v128.and(f64x2.le(f64x2.abs(a), one), f64x2.le(f64x2.abs(b), one))) == 3) {
+      v128.store(pd, quarter ? cosSmall<v128>(a) : sinSmall<v128>(a));
+      v128.store(pd, quarter ? cosSmall<v128>(b) : sinSmall<v128>(b), 16);
+    } else {
+      sinCosPair(pd, ps, quarter);
+      sinCosPair(pd + 16, ps + 16, quarter);
+    }
+  }
   for (; i + 1 < n; i += 2) sinCosPair(dst + (<usize>i << 3), src + (<usize>i << 3), quarter);
   if (i < n) store<f64>(dst + (<usize>i << 3), quarter ? cosF64(load<f64>(src + (<usize>i << 3))) : sinF64(load<f64>(src + (<usize>i << 3))));
 }
