@@ -82,7 +82,7 @@ const INT_ONE = memory.data<i64>([1]);
  * The first round, enough for most x: x − n·π/2 as y0 + y1 with π/2 = PIO2_1 + PIO2_1T
  * (x − n·PIO2_1 is exact, the subtraction of n·PIO2_1T is rounded into y0 and its error kept
  * in y1). Good to about 85 bits of x (fdlibm), so to 69 bits of y when y has lost at most
- * 16 bits to cancellation: `firstRoundOk` tests that, |y0| ≥ |x|·2^-16. This fails for
+ * 16 bits to cancellation: the forms test that, |y0| ≥ |x|·2^-16 (firstOk). This fails for
  * every |x| above 2^16·π/4 (|y0| ≤ π/4), and for NaN and infinities. `head` says which of
  * y0 and y1 to return; both instances compute the same values (merged by the optimizer).
  */
