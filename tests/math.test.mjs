@@ -1,7 +1,8 @@
 // The engine's elementary functions (assembly/math): the f64x2 (SIMD) form gives the same bits
 // as the scalar form for every input, both are within 2 ulps of JavaScript's Math (an fdlibm
-// port in V8), special inputs give the expected values, and vector models evaluate bit for bit
-// like scalar models.
+// port in V8) and within 1 ulp of the true value (computed here with BigInt arithmetic),
+// special inputs give the expected values, and vector models evaluate bit for bit like scalar
+// models.
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,14 +15,14 @@ const wasm = readFileSync(new URL('../dist/difflux.wasm', import.meta.url));
 const E = new WebAssembly.Instance(new WebAssembly.Module(wasm), { env: { rhs: noop, grow: noop, onStep: noop, onEvent: noop } }).exports;
 
 // Opcodes from assembly/tape/opcodes.ts.
-const OP = { exp: 21, log: 22, sin: 27, cos: 28, sigmoid: 37 };
+const OP = { exp: 21, log: 22, sin: 27, cos: 28, tanh: 35, sigmoid: 37 };
 // sigmoid is 1/(1 + e^-x) as written, about 1.5 ulps off where e^-x is large; its reference
 // avoids the rounding of 1 + e^-x there, and it gets a wider tolerance.
 const REF = {
-  exp: Math.exp, log: Math.log, sin: Math.sin, cos: Math.cos,
+  exp: Math.exp, log: Math.log, sin: Math.sin, cos: Math.cos, tanh: Math.tanh,
   sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
 };
-const TOLERANCE = { exp: 2, log: 2, sin: 2, cos: 2, sigmoid: 4 };
+const TOLERANCE = { exp: 2, log: 2, sin: 2, cos: 2, tanh: 2, sigmoid: 4 };
 
 /** op over xs with the SIMD (f64x2) form or the scalar form; `shift` (f64s) moves the arrays off 16-byte alignment. */
 function evaluate(op, simd, xs, shift = 0) {
@@ -62,8 +63,11 @@ const INPUTS = {
   log: () => { const r = rnd(); return r < 0.4 ? 2 ** ((rnd() - 0.5) * 2100) : r < 0.7 ? 1 + (rnd() - 0.5) * 0.5 : r < 0.9 ? rnd() * 5 : logUniform(-1074, 1023); },
   // Near the multiples of π/2 (where the reduction cancels), below and above 2^16·π/4 (where
   // one round of reduction stops being enough), and beyond 2^20 (the runtime library's).
+  // Around |x| = 1 too, where the polynomials for |x| ≤ 1 give way to reduction (pairs with one
+  // lane each way).
   sin: () => {
     const r = rnd();
+    if (r < 0.1) return (rnd() - 0.5) * 3;
     if (r < 0.25) return (rnd() - 0.5) * 20;
     if (r < 0.45) return (rnd() - 0.5) * 4e6;
     if (r < 0.6) return Math.round((rnd() - 0.5) * 2e6) * (Math.PI / 2);
@@ -71,10 +75,19 @@ const INPUTS = {
     return logUniform(-1074, 1023);
   },
   sigmoid: () => (rnd() - 0.5) * 100,
+  // Around 1/16 (the odd polynomial below, the formula above) and 22 (±1 above).
+  tanh: () => {
+    const r = rnd();
+    if (r < 0.35) return (rnd() - 0.5) * 8;
+    if (r < 0.55) return (rnd() - 0.5) * 0.25;
+    if (r < 0.75) return (rnd() - 0.5) * 50;
+    return logUniform(-1074, 1023);
+  },
 };
 INPUTS.cos = INPUTS.sin;
 const SPECIAL = [0, -0, 5e-324, -5e-324, 2.2250738585072014e-308, 1e-300, -1e-300, 1, -1, 0.5, Infinity, -Infinity, NaN,
-  1.7976931348623157e308, -1.7976931348623157e308, 708, -708, 709.78, 709.8, -745.1, -746, 1048575.99, 1048576, -1048576, 1e6, 1e22];
+  1.7976931348623157e308, -1.7976931348623157e308, 708, -708, 709.78, 709.8, -745.1, -746, 1048575.99, 1048576, -1048576, 1e6, 1e22,
+  1 + 2 ** -52, -(1 + 2 ** -52), 1 - 2 ** -53, -(1 - 2 ** -53), 0.0625, -0.0625, 0.0625 - 2 ** -57, 22, -22, 22 - 2 ** -48, 19.1, -19.1];
 
 for (const name of Object.keys(OP)) {
   test(`${name}: the f64x2 form and the scalar form agree bit for bit (${N} inputs, special values, every alignment and tail)`, () => {
@@ -114,6 +127,90 @@ for (const name of Object.keys(OP)) {
   });
 }
 
+// The true values, in fixed point with FRAC fraction bits (BigInt): Taylor series, and squaring
+// for exp; far more bits than the 53 compared.
+const FRAC = 320n;
+const ONE = 1n << FRAC;
+/** x (a double with |x| ≥ 2^-250) exactly, in fixed point. */
+function fixed(x) {
+  const b = bits(x);
+  const e = Number((b >> 52n) & 0x7ffn);
+  const m = (b & 0xfffffffffffffn) | (e ? 1n << 52n : 0n);
+  const shift = BigInt(Math.max(e, 1) - 1075) + FRAC;
+  const v = shift >= 0n ? m << shift : m >> -shift;
+  return b >> 63n ? -v : v;
+}
+const fmul = (a, b) => (a * b) >> FRAC;
+const fdiv = (a, b) => (a << FRAC) / b;
+/** Σ terms of x^k/k! from k = k0 in steps of 2 (k0 = 0: cosh-like, 1: sinh-like), signs alternating when alt. */
+function series(x, k0, alt) {
+  const x2 = fmul(x, x);
+  let term = k0 ? x : ONE;
+  let sum = 0n;
+  for (let k = k0; term !== 0n; k += 2) {
+    sum += term;
+    term = fmul(term, x2) / BigInt((k + 1) * (k + 2));
+    if (alt) term = -term;
+  }
+  return sum;
+}
+function fexp(x) {
+  // e^x = (e^(x/2^12))^(2^12), the small exponent by its series
+  const y = x >> 12n;
+  let v = series(y, 0, false) + series(y, 1, false);
+  for (let i = 0; i < 12; i++) v = fmul(v, v);
+  return v;
+}
+const LN2 = (() => { const t = fdiv(ONE, 3n * ONE); let s = 0n, p = t; for (let k = 1n; p !== 0n; k += 2n) { s += p / k; p = fmul(fmul(p, t), t); } return 2n * s; })();
+function flog(x) {
+  // x = 2^k·m with m in [0.75, 1.5), ln m = 2·atanh((m − 1)/(m + 1))
+  let k = 0n;
+  while (x >= (3n * ONE) / 2n) { x >>= 1n; k += 1n; }
+  while (x < (3n * ONE) / 4n) { x <<= 1n; k -= 1n; }
+  const t = fdiv(x - ONE, x + ONE);
+  let s = 0n, p = t;
+  for (let j = 1n; p !== 0n; j += 2n) { s += p / j; p = fmul(fmul(p, t), t); }
+  return k * LN2 + 2n * s;
+}
+const TRUE = {
+  exp: (x) => fexp(x),
+  log: (x) => flog(x),
+  sin: (x) => series(x, 1, true),
+  cos: (x) => series(x, 0, true),
+  tanh: (x) => { const e = fexp(2n * x); return fdiv(e - ONE, e + ONE); },
+};
+/** |y − v| in ulps of v (v in fixed point, a normal double's range). */
+function trueUlps(y, v) {
+  const mag = v < 0n ? -v : v;
+  const ulp = 1n << BigInt(mag.toString(2).length - 53);
+  const d = fixed(y) - v;
+  return Number(((d < 0n ? -d : d) << 20n) / ulp) / 2 ** 20;
+}
+// Ordinary inputs: the fast paths and their edges, away from the runtime library's ranges.
+const ORDINARY = {
+  exp: () => (rnd() < 0.5 ? (rnd() - 0.5) * 4 : (rnd() - 0.5) * 80),
+  log: () => { const r = rnd(); return r < 0.3 ? 1 + (rnd() - 0.5) * 0.03 : r < 0.6 ? 0.5 + rnd() * 1.5 : 2 ** ((rnd() - 0.5) * 60); },
+  sin: () => { const r = rnd(); return r < 0.3 ? (rnd() - 0.5) * 2 : r < 0.6 ? (rnd() < 0.5 ? -1 : 1) * (1 - rnd() * 0.1) : (rnd() - 0.5) * 16; },
+  tanh: () => (rnd() < 0.3 ? (rnd() - 0.5) * 0.2 : (rnd() - 0.5) * 16),
+};
+ORDINARY.cos = ORDINARY.sin;
+// Bounds a little above the largest errors seen in far larger samples (the requirement is 1 ulp;
+// these catch a loss of accuracy well before that).
+const TRUE_TOLERANCE = { exp: 0.7, log: 0.6, sin: 0.85, cos: 0.85, tanh: 0.6 };
+
+for (const name of Object.keys(TRUE)) {
+  test(`${name}: within ${TRUE_TOLERANCE[name]} ulps of the true value (3000 ordinary inputs)`, () => {
+    const xs = Float64Array.from({ length: 3000 }, ORDINARY[name]).filter((x) => Math.abs(x) > 2 ** -40);
+    const y = evaluate(OP[name], true, xs);
+    let worst = 0, at = 0;
+    for (let i = 0; i < xs.length; i++) {
+      const u = trueUlps(y[i], TRUE[name](fixed(xs[i])));
+      if (u > worst) { worst = u; at = xs[i]; }
+    }
+    assert.ok(worst <= TRUE_TOLERANCE[name], `${worst.toFixed(3)} ulps at x = ${at}`);
+  });
+}
+
 test('special values: exact results, signs of zero, overflow and underflow', () => {
   const one = (name, x) => {
     const s = evaluate(OP[name], false, [x])[0];
@@ -136,6 +233,10 @@ test('special values: exact results, signs of zero, overflow and underflow', () 
   }
   is('sin', 0, 0); is('sin', -0, -0); is('sin', 5e-324, 5e-324); is('sin', -1e-300, -1e-300);
   is('cos', 0, 1); is('cos', -0, 1);
+  is('tanh', 0, 0); is('tanh', -0, -0); is('tanh', NaN, NaN); is('tanh', Infinity, 1); is('tanh', -Infinity, -1);
+  is('tanh', 5e-324, 5e-324); is('tanh', -1e-300, -1e-300); is('tanh', 22, 1); is('tanh', -30, -1); is('tanh', 1e300, 1); is('tanh', 19.1, 1);
+  for (const x of [1e-8, 0.0625, 0.0625 - 2 ** -57, 0.1, 0.5, 1, 2, 5, 10, 18, 19, 21.99]) { near('tanh', x); near('tanh', -x); }
+  for (const f of ['sin', 'cos']) for (const x of [1, 1 + 2 ** -52, 1 - 2 ** -53, 0.5, 1e-8]) { near(f, x); near(f, -x); }
   is('sigmoid', 0, 0.5); is('sigmoid', 800, 1); is('sigmoid', -800, 0); is('sigmoid', Infinity, 1); is('sigmoid', -Infinity, 0);
   assert.is(E.mathEvaluate(29 /* OP_TAN */, 1, 0, 0, 0), -1, 'an op without a vector form is refused');
 });
@@ -153,6 +254,7 @@ test('a vector model gives the bits of the scalar model at every element (SIMD l
     ['du = sin(cos(u)) - exp(u)', 'dx = sin(cos(x)) - exp(x)', [], []],
     ['du = log(1 + u*u)/2 + k*sigmoid(u) - sqrt(u*u + c)', 'dx = log(1 + x*x)/2 + k*sigmoid(x) - sqrt(x*x + c)', ['k', 'c'], [1.7, 0.3]],
     ['du = -u/k + (c - u)*exp(-u*u) + sin(k*u)*cos(u - c)', 'dx = -x/k + (c - x)*exp(-x*x) + sin(k*x)*cos(x - c)', ['k', 'c'], [3.1, -0.4]],
+    ['du = tanh(k*u) - u*tanh(u/c)', 'dx = tanh(k*x) - x*tanh(x/c)', ['k', 'c'], [2.3, 40]],
   ];
   for (const [vsrc, ssrc, params, p] of cases) {
     const vm = D.ode({ dims: { u: n }, params })([vsrc]);

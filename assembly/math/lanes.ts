@@ -76,3 +76,24 @@
   if (isVector<T>()) return <T>i64x2.add(<v128>a, i64x2.shl(<v128>b, s));
   else return <T>reinterpret<f64>(reinterpret<i64>(<f64>a) + (reinterpret<i64>(<f64>b) << s));
 }
+
+/** The two f64 at address p as the two lanes, or the one at p alone. */
+// @ts-ignore: decorator
+@inline export function ldPair<T>(p: usize): T {
+  if (isVector<T>()) return <T>v128.load(p);
+  else return <T>load<f64>(p);
+}
+
+/** The bits of each lane ANDed with the i64 at address m. */
+// @ts-ignore: decorator
+@inline export function bitsAnd<T>(a: T, m: usize): T {
+  if (isVector<T>()) return <T>v128.and(<v128>a, v128.load64_splat(m));
+  else return <T>reinterpret<f64>(reinterpret<i64>(<f64>a) & load<i64>(m));
+}
+
+/** Each lane rounded to the nearest integer, ties to even (f64x2.nearest, f64.nearest). */
+// @ts-ignore: decorator
+@inline export function roundEven<T>(a: T): T {
+  if (isVector<T>()) return <T>f64x2.nearest(<v128>a);
+  else return <T>nearest<f64>(<f64>a);
+}

@@ -9,7 +9,7 @@ import {
   OP_ACOS, OP_ATAN, OP_SINH, OP_COSH, OP_TANH, OP_SIGN, OP_SIGMOID, OP_SOFTPLUS, OP_RELU, OP_COPY,
   OP_IFELSE,
 } from './opcodes';
-import { expF64, sigmoidF64 } from '../math/exp';
+import { expF64, sigmoidF64, tanhF64 } from '../math/exp';
 import { logF64 } from '../math/log';
 import { sinF64, cosF64 } from '../math/trig';
 import { mapMath, mathScalar } from '../math/map';
@@ -55,7 +55,7 @@ export function elementary(op: i32, a: f64, b: f64, c: f64): f64 {
     case OP_ATAN: return Math.atan(a);
     case OP_SINH: return Math.sinh(a);
     case OP_COSH: return Math.cosh(a);
-    case OP_TANH: return Math.tanh(a);
+    case OP_TANH: return tanhF64(a);
     case OP_SIGN: return a > 0 ? 1.0 : a < 0 ? -1.0 : a;
     case OP_SIGMOID: return sigmoidF64(a);
     case OP_SOFTPLUS: return softplus(a);
@@ -222,16 +222,16 @@ function vectorOp(op: i32, regs: usize, d: i32, ia: i32, ib: i32, ic: i32, len: 
     case OP_DIV: vectorDiv(pd, pa, pb, len, sa, sb); return;
     case OP_NEG: vectorNeg(pd, pa, len, sa); return;
     case OP_SQRT: vectorSqrt(pd, pa, len, sa); return;
-    // exp, log, sin, cos and sigmoid: the engine's f64x2 forms (assembly/math), two at a time.
+    // exp, log, sin, cos, sigmoid and tanh: the engine's f64x2 forms (assembly/math), two at a time.
     case OP_EXP:
     case OP_LOG:
     case OP_SIN:
     case OP_COS:
     case OP_SIGMOID:
+    case OP_TANH:
       if (sa != 0) mapMath(op, pd, pa, len);
       else fill(pd, mathScalar(op, load<f64>(pa)), len);
       return;
-    case OP_TANH: for (let i = 0; i < len; i++) store<f64>(pd + (<usize>i << 3), Math.tanh(load<f64>(pa + <usize>i * da))); return;
     default:
       for (let i = 0; i < len; i++) {
         const r = elementary(op, load<f64>(pa + <usize>i * da), load<f64>(pb + <usize>i * db), load<f64>(pc + <usize>i * dc));
