@@ -12,9 +12,13 @@
 //       W·k1 = f(u_n) + dt·d·∂f/∂t
 //       W·(k2 − k1) = f(u_n + dt/2·k1, t + dt/2) − k1
 //       u_{n+1} = u_n + dt·k2                                   (order 2)
-//       W·k3 = f(u_{n+1}) − e32·(k2 − f1) − 2·(k1 − f(u_n)) + dt·∂f/∂t
+//       W·k3 = f(u_{n+1}) − e32·(k2 − f1) − 2·(k1 − f(u_n)) + dt·d·∂f/∂t
 //       err = dt/6·(k1 − 2·k2 + k3)                            (an order-3 estimate)
-//     f(u_{n+1}) is the next step's f(u_n) (FSAL).
+//     f(u_{n+1}) is the next step's f(u_n) (FSAL). The ∂f/∂t term of k3 is dt·d·T as in the
+//     paper and MATLAB's ode23s; OrdinaryDiffEq.jl writes dt·T there, which leaves the
+//     companion formula u_n + dt/6·(k1 + 4k2 + k3) of order 1 instead of 3 when f depends on t
+//     (checked numerically), so the estimate is far too large on stiff non-autonomous problems.
+//     On autonomous problems the two agree.
 //   ROS_KIND_RODAS: the general form of Hairer–Wanner's RODAS (and OrdinaryDiffEq's
 //     RodasTableau) in derivative variables k_i = K_i/dt:
 //       u_i = u_n + dt·Σ_j A_ij·k_j
@@ -118,13 +122,13 @@ function attempt23(
   }
   axpyTo(u, uprev, dts, k2, n);
   if (!adaptive) return 0.0;
-  // k3 = W⁻¹·(f(u_{n+1}) − e32·(k2 − f1) − 2·(k1 − f(u_n)) + dt·∂f/∂t)
+  // k3 = W⁻¹·(f(u_{n+1}) − e32·(k2 − f1) − 2·(k1 − f(u_n)) + dt·d·∂f/∂t)
   if (!evalF(blk, tnew, u, fs)) return -1.0;
   const c32 = f64At(tab, R_C32);
   for (let i = 0; i < n; i++) {
     const off = <usize>i << 3;
     const v = load<f64>(fs + off) - c32 * (load<f64>(k2 + off) - load<f64>(f1 + off))
-      - 2.0 * (load<f64>(k1 + off) - load<f64>(f0 + off)) + dts * load<f64>(dT + off);
+      - 2.0 * (load<f64>(k1 + off) - load<f64>(f0 + off)) + dts * gamma * load<f64>(dT + off);
     store<f64>(k3 + off, v);
   }
   solveW(blk, w, piv, n, k3);

@@ -53,7 +53,8 @@ export interface RosenbrockTableau {
 // Shampine & Reichelt, "The MATLAB ODE suite", SIAM J. Sci. Comput. 18 (1997) 1–22 (ode23s);
 // constants as OrdinaryDiffEq.jl's Rosenbrock23Tableau (lib/OrdinaryDiffEqRosenbrock/src/
 // rosenbrock_tableaus.jl): d = 1/(2 + √2), c32 = 6 + √2; error dt/6·(k1 − 2k2 + k3); dense
-// output (rosenbrock_interpolants.jl) u_n + dt·(θ(1 − θ)·k1 + θ(θ − 2d)·k2)/(1 − 2d).
+// output (rosenbrock_interpolants.jl) u_n + dt·(θ(1 − θ)·k1 + θ(θ − 2d)·k2)/(1 − 2d). The
+// stages are the paper's (k3 with dt·d·∂f/∂t; see assembly/solvers/rosenbrock.ts).
 const D23 = 1 / (2 + Math.SQRT2);
 const E23 = 1 / (1 - 2 * D23);
 export const Rosenbrock23: RosenbrockTableau = {
