@@ -5,7 +5,7 @@
 import * as L from '../../assembly/solvers/layout.js';
 import { getEngine, type Engine } from '../runtime/engine.js';
 import { ODEProblem } from './problem.js';
-import { resolveAlgorithm, type Algorithm } from './algorithms.js';
+import { resolveAlgorithm, type Algorithm, type RosenbrockAlgorithm } from './algorithms.js';
 import { resolveOptions, type SolveOptions, type ResolvedOptions } from './options.js';
 import { tableauBlock } from './tableau-block.js';
 import { rosenbrockBlock } from './rosenbrock-block.js';
@@ -136,7 +136,7 @@ const MAX_DENSE_N = 8192;
  * A Rosenbrock solve's matrices and Jacobian scratch: J, W and W's pivots, and for a compiled
  * model with `autodiff` the forward sweeps' tangent registers, seeds and output tangents.
  */
-function allocRosenbrock(eng: Engine, blk: number, prob: ODEProblem<unknown>, method: Algorithm & { kind: 'rosenbrock' }): void {
+function allocRosenbrock(eng: Engine, blk: number, prob: ODEProblem<unknown>, method: RosenbrockAlgorithm): void {
   const n = prob.u0.length;
   if (n > MAX_DENSE_N) {
     throw new RangeError(`solve: ${method.name} factors a dense ${n}×${n} matrix each step; at most ${MAX_DENSE_N} states are supported`);
