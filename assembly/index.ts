@@ -2,6 +2,7 @@
 // TypeScript (src/runtime/engine.ts) owns and returns a status code.
 
 export { erkSolve, erkInterpolate } from './solvers/erk';
+export { rosenbrockSolve, rosenbrockInterpolate } from './solvers/rosenbrock';
 
 import { tapePrimal } from './tape/primal';
 export { tapePrepare } from './tape/primal';

@@ -30,13 +30,13 @@ import { piReject, piAccept } from './controller';
  * its tape interpreted), or the JavaScript function through the import. False when the
  * JavaScript side failed.
  */
-@inline function evalF(blk: usize, t: f64, u: usize, du: usize): bool {
+@inline export function evalF(blk: usize, t: f64, u: usize, du: usize): bool {
   return evalWith(blk, ptrAt(blk, B_TAPE), <u32>ptrAt(blk, B_FUNC), ptrAt(blk, B_REGS), t, u, du);
 }
 
 /** evalF with the block's model fields already read (the step loop reads them once per solve). */
 // @ts-ignore: decorator
-@inline function evalWith(blk: usize, tape: usize, func: u32, regs: usize, t: f64, u: usize, du: usize): bool {
+@inline export function evalWith(blk: usize, tape: usize, func: u32, regs: usize, t: f64, u: usize, du: usize): bool {
   setF64(blk, B_NF, f64At(blk, B_NF) + 1.0);
   // A model emitted as WebAssembly: a call through the function table (func is 0 otherwise).
   if (func != 0) {
@@ -357,7 +357,7 @@ export function erkInterpolate(blk: usize, tq: f64, out: usize): i32 {
  * Uses `f0` and `f1` as scratch and evaluates f twice. Returns −1 when the JavaScript
  * right-hand side failed, NaN when it returned non-finite values.
  */
-function initialDt(
+export function initialDt(
   blk: usize, n: i32, t0: f64, tdir: f64, u0: usize, u1: usize, f0: usize, f1: usize,
   atol: usize, rtol: usize, order: f64, dtmax: f64, firstStop: f64, dtmin: f64,
 ): f64 {
@@ -375,7 +375,7 @@ function initialDt(
 }
 
 /** Saves the saveat times that fall in (t_n, tEnd] by interpolation (exactly at tEnd). */
-function saveatUpTo(blk: usize, tdir: f64, tEnd: f64, idx: i32, u: usize, out: usize, n: i32): i32 {
+export function saveatUpTo(blk: usize, tdir: f64, tEnd: f64, idx: i32, u: usize, out: usize, n: i32): i32 {
   const nsa = i32At(blk, B_NSAVEAT);
   const sa = ptrAt(blk, B_SAVEAT);
   while (idx < nsa) {

@@ -65,6 +65,17 @@ export const B_TOL_SCALAR = 50; // 1: abstol and reltol are the same for every c
 export const B_TAPE = 51; // a compiled model's tape (0: none; with B_FUNC and B_TAPE 0, f is JavaScript)
 export const B_REGS = 52; // its register file
 export const B_FUNC = 53; // the model emitted as WebAssembly: its index in the function table (0: none)
+// --- Rosenbrock methods (rosenbrock.ts): matrices, Jacobian scratch and linear-algebra counters
+export const B_JAC = 54; // ∂f/∂u, n×n row-major
+export const B_WMAT = 55; // W = I − dt·γ·J, factored in place (n×n row-major)
+export const B_PIV = 56; // i32[n] pivots of W's factorization
+export const B_TANG = 57; // a compiled model's tangent registers for forward-mode AD (nregs·lanes f64; 0: none)
+export const B_SEED = 58; // seeds of one forward sweep: n×lanes for u, then lanes for t
+export const B_OUTT = 59; // tangents of f from one forward sweep (n×lanes)
+export const B_LANES = 60; // tangent lanes per forward sweep
+export const B_NJAC = 61; // Jacobian evaluations
+export const B_NW = 62; // W factorizations
+export const B_NSOLVE = 63; // linear solves (one right-hand side each)
 export const B_SIZE = 64;
 
 // Dense record: t_start, dt, t_end, extrasDone, then u_start (n), then every stage (n each).
@@ -93,6 +104,29 @@ export const T_B_IDX = 18;
 export const T_B_POLY = 19; // f64[T_B_N · deg]: coefficients of θ^1..θ^deg, per listed stage
 export const T_B_W = 20; // f64[T_B_N] scratch for the evaluated weights
 export const T_SIZE = 24;
+
+// Rosenbrock coefficient block: a tableau block (the slots above) whose dense-output part
+// (T_S = T_STOTAL = T_B_N's vectors recorded per step, T_DEG, T_B_*) is read by the same
+// interpolation as an explicit method's, and whose T_C / T_ROWSTART / T_IDX / T_COEF hold the
+// stage nodes and the stage matrix A, T_ERR_* the error weights, T_ORDER the order. The
+// stage vectors are derivatives: stage i's state is u_n + dt·Σ_j A_ij·k_j. Then:
+export const R_KIND = 24; // ROS_KIND_*
+export const R_NSTAGES = 25; // s: stage vectors k_0 … k_{s−1}
+export const R_GAMMA = 26; // γ (the diagonal: W = I − dt·γ·J)
+export const R_D = 27; // f64[s]: the ∂f/∂t coefficients (Rodas' d_i; γ_i in Hairer–Wanner)
+export const R_CROWSTART = 28; // i32[s + 1] into R_CIDX / R_CCOEF: the matrix C, row by row
+export const R_CIDX = 29;
+export const R_CCOEF = 30;
+export const R_B_N = 31; // nonzero solution weights b
+export const R_B_IDX = 32;
+export const R_B_COEF = 33;
+export const R_REUSE_F = 34; // i32[s]: 1 when stage i's state and time are stage i−1's (f is reused)
+export const R_C32 = 35; // Rosenbrock23's c32 = 6 + √2
+export const R_SIZE = 40;
+
+// Kinds of Rosenbrock method.
+export const ROS_KIND_23 = 1; // Shampine's Rosenbrock23 (its own three-stage step, FSAL)
+export const ROS_KIND_RODAS = 2; // the general form (A, C, γ, d, b, btilde), as Hairer–Wanner's RODAS
 
 // Return codes of a solve (src/solve/retcode.ts names them).
 export const RET_SUCCESS = 0;

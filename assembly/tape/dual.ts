@@ -83,11 +83,25 @@ export function tapeDual(
   tape: usize, regs: usize, tang: usize, t: f64, u: usize, v: usize, w: usize, paramBase: i32, np: i32,
   k: i32, out: usize, outT: usize,
 ): void {
+  tapeDualWithTime(tape, regs, tang, t, 0, u, v, w, paramBase, np, k, out, outT);
+}
+
+/**
+ * tapeDual with a tangent for t as well: `tSeed` (k values; 0: none) seeds register 0, so
+ * outT gains (∂f_i/∂t)·tSeed[l] in lane l. With V = [I | 0] and tSeed = [0 … 0 1], one sweep
+ * of n + 1 lanes gives the Jacobian and ∂f/∂t together (the Rosenbrock methods' need).
+ */
+export function tapeDualWithTime(
+  tape: usize, regs: usize, tang: usize, t: f64, tSeed: usize, u: usize, v: usize, w: usize,
+  paramBase: i32, np: i32, k: i32, out: usize, outT: usize,
+): void {
   const n = load<i32>(tape + (<usize>TH_NSTATES << 2));
   const nregs = load<i32>(tape + (<usize>TH_NREGS << 2));
   const lanes = <usize>k << 3;
   memory.fill(tang, 0, <usize>nregs * lanes);
-  // Seeds: the state's tangents are the rows of V; the parameters', the rows of W.
+  // Seeds: t's tangents (register 0) from tSeed; the state's are the rows of V; the
+  // parameters', the rows of W.
+  if (tSeed != 0) memory.copy(tang, tSeed, lanes);
   memory.copy(tang + lanes, v, <usize>n * lanes);
   if (w != 0) memory.copy(tang + <usize>paramBase * lanes, w, <usize>np * lanes);
   // Primal values first: the tangent rules read them from the registers.

@@ -1,8 +1,11 @@
 /**
  * Algorithm constructors named as in DifferentialEquations.jl: `solve(prob, Tsit5())`.
  * An explicit Runge–Kutta algorithm is its tableau; the engine has one stepper for all.
+ * A Rosenbrock algorithm is its coefficient set; the engine has one Rosenbrock driver.
  */
 import type { ERKTableau } from './tableaus/types.js';
+import type { RosenbrockTableau } from './tableaus/rosenbrock.js';
+import * as ros from './tableaus/rosenbrock.js';
 import * as classic from './tableaus/classic.js';
 import { BS3 as BS3Tableau } from './tableaus/bs3.js';
 import { OwrenZen3 as OwrenZen3Tableau } from './tableaus/owrenzen3.js';
@@ -21,7 +24,27 @@ export interface ERKAlgorithm {
   readonly adaptive: boolean;
 }
 
-export type Algorithm = ERKAlgorithm;
+/** A Rosenbrock (linearly implicit) method for stiff problems. */
+export interface RosenbrockAlgorithm {
+  readonly kind: 'rosenbrock';
+  readonly name: string;
+  readonly tableau: RosenbrockTableau;
+  readonly adaptive: boolean;
+  /**
+   * How J = ∂f/∂u and ∂f/∂t are computed for a compiled model (`ode`): by forward-mode
+   * automatic differentiation on its tape (true, the default) or by finite differences
+   * (false). A JavaScript right-hand side always takes finite differences.
+   */
+  readonly autodiff: boolean;
+}
+
+/** Options of the Rosenbrock constructors, as DifferentialEquations.jl's `autodiff`. */
+export interface RosenbrockOptions {
+  /** false: finite-difference Jacobians also for compiled models. Default true. */
+  autodiff?: boolean;
+}
+
+export type Algorithm = ERKAlgorithm | RosenbrockAlgorithm;
 
 const made = new Map<ERKTableau, ERKAlgorithm>();
 
@@ -31,6 +54,24 @@ function erk(tableau: ERKTableau): ERKAlgorithm {
   if (!alg) {
     alg = Object.freeze({ kind: 'erk', name: tableau.name, tableau, adaptive: !!tableau.btilde });
     made.set(tableau, alg);
+  }
+  return alg;
+}
+
+const madeRos = new Map<string, RosenbrockAlgorithm>();
+
+function rosenbrock(tableau: RosenbrockTableau, opts: RosenbrockOptions | undefined): RosenbrockAlgorithm {
+  if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new TypeError(`${tableau.name}: options must be an object, e.g. { autodiff: false }`);
+  for (const k of Object.keys(opts ?? {})) {
+    if (k !== 'autodiff') throw new Error(`${tableau.name}: unknown option '${k}' (known: autodiff)`);
+  }
+  const ad = opts?.autodiff ?? true;
+  if (typeof ad !== 'boolean') throw new TypeError(`${tableau.name}: autodiff must be true or false`);
+  const key = `${tableau.name}/${ad}`;
+  let alg = madeRos.get(key);
+  if (!alg) {
+    alg = Object.freeze({ kind: 'rosenbrock', name: tableau.name, tableau, adaptive: true, autodiff: ad });
+    madeRos.set(key, alg);
   }
   return alg;
 }
@@ -60,8 +101,19 @@ export const Vern9 = (): ERKAlgorithm => erk(Vern9Tableau);
 /** Hairer's DOP853: 8th order, 5th/3rd-order combined estimate, 7th-order dense output. */
 export const DP8 = (): ERKAlgorithm => erk(DP8Tableau);
 
+/**
+ * Shampine's Rosenbrock23 (MATLAB's ode23s): order 2 with an order-3 error estimate,
+ * L-stable, for stiff problems at loose tolerances.
+ */
+export const Rosenbrock23 = (opts?: RosenbrockOptions): RosenbrockAlgorithm => rosenbrock(ros.Rosenbrock23, opts);
+/** Hairer–Wanner's RODAS (Rodas4): order 4, stiffly accurate, L-stable. */
+export const Rodas4 = (opts?: RosenbrockOptions): RosenbrockAlgorithm => rosenbrock(ros.Rodas4, opts);
+/** Steinebach's Rodas5P: order 5, stiffly accurate, for stiff problems at tighter tolerances. */
+export const Rodas5P = (opts?: RosenbrockOptions): RosenbrockAlgorithm => rosenbrock(ros.Rodas5P, opts);
+
 const REGISTRY: Record<string, () => Algorithm> = {
   Euler, Midpoint, Heun, Ralston, RK4, BS3, OwrenZen3, DP5, Tsit5, Vern7, Vern9, DP8,
+  Rosenbrock23: () => Rosenbrock23(), Rodas4: () => Rodas4(), Rodas5P: () => Rodas5P(),
 };
 
 /** Names accepted by `solve(prob, 'Tsit5')`. */
@@ -78,6 +130,6 @@ export function resolveAlgorithm(alg: Algorithm | string | undefined, reltol: nu
   if (typeof alg === 'function') {
     throw new TypeError(`solve: pass the algorithm called, e.g. ${(alg as { name?: string }).name || 'Tsit5'}(), not the function`);
   }
-  if (alg && typeof alg === 'object' && (alg as Algorithm).kind === 'erk' && (alg as Algorithm).tableau) return alg;
+  if (alg && typeof alg === 'object' && ((alg as Algorithm).kind === 'erk' || (alg as Algorithm).kind === 'rosenbrock') && (alg as Algorithm).tableau) return alg;
   throw new TypeError(`solve: unknown algorithm ${JSON.stringify(alg)} (known: ${algorithmNames.join(', ')})`);
 }

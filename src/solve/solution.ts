@@ -1,14 +1,13 @@
 /** The result of `solve`: saved times and states, the dense interpolant, retcode and stats. */
 import * as L from '../../assembly/solvers/layout.js';
 import { getEngine } from '../runtime/engine.js';
-import type { ERKTableau } from './tableaus/types.js';
+import type { Algorithm } from './algorithms.js';
 import type { ODEProblem } from './problem.js';
 import type { ReturnCode } from './retcode.js';
-import { tableauBlock } from './tableau-block.js';
-import { allocWorkspace, writeWorkspace, attachModel } from './solve.js';
+import { allocWorkspace, writeWorkspace, attachModel, methodBlock, interpolateWith } from './solve.js';
 import { RhsCaller } from './rhs.js';
 
-/** Counters as DifferentialEquations.jl's DEStats; fields for implicit methods stay 0 here. */
+/** Counters as DifferentialEquations.jl's DEStats (nw, nsolve and njacs count for Rosenbrock methods). */
 export interface SolveStats {
   /** Right-hand-side evaluations. */
   nf: number;
@@ -34,8 +33,10 @@ export interface DenseData {
   count: number;
   recLen: number;
   nPad: number;
+  /** Stage vectors per record (after u_start). */
   stotal: number;
-  tab: ERKTableau;
+  /** The method that made the records (its dense output reads them). */
+  method: Algorithm;
 }
 
 export class Solution<P = unknown> {
@@ -109,7 +110,7 @@ export class Solution<P = unknown> {
     const d = this.dense!;
     const eng = getEngine();
     const n = this.prob.u0.length;
-    const { ptr: tab } = tableauBlock(eng, d.tab);
+    const { ptr: tab } = methodBlock(eng, d.method);
     const mark = eng.mark();
     try {
       const ws = allocWorkspace(eng, n, d.stotal);
@@ -129,7 +130,7 @@ export class Solution<P = unknown> {
       F.set(body, ws.uprev >>> 3);
       // Only the interpolation's extra stages call back, and only into f.
       const rhs = new RhsCaller(eng, this.prob, ws, { grow: () => 1, onStep: () => L.CB_ERROR, onEvent: () => L.CB_ERROR });
-      const code = eng.withHandlers(rhs, () => eng.raw.erkInterpolate(blk, t, ws.out));
+      const code = eng.withHandlers(rhs, () => interpolateWith(eng, d.method, blk, t, ws.out));
       if (code !== 0) {
         const e = rhs.takeError();
         throw new Error(`Solution.at: the right-hand side failed while computing interpolation stages: ${(e as Error)?.message ?? e}`, { cause: e });

@@ -5,9 +5,10 @@
 import * as L from '../../assembly/solvers/layout.js';
 import { getEngine, type Engine } from '../runtime/engine.js';
 import { ODEProblem } from './problem.js';
-import { resolveAlgorithm, type Algorithm } from './algorithms.js';
+import { resolveAlgorithm, type Algorithm, type RosenbrockAlgorithm } from './algorithms.js';
 import { resolveOptions, type SolveOptions, type ResolvedOptions } from './options.js';
 import { tableauBlock } from './tableau-block.js';
+import { rosenbrockBlock } from './rosenbrock-block.js';
 import { flattenCallbacks } from './callbacks.js';
 import { EventRunner } from './events.js';
 import { retcodeName } from './retcode.js';
@@ -15,16 +16,46 @@ import { Solution, type DenseData, type SolveStats } from './solution.js';
 import { RhsCaller } from './rhs.js';
 import { loadTape } from '../model/evaluate.js';
 
-/** Controller constants: OrdinaryDiffEq's PI defaults for the method's order, then its overrides. */
+/**
+ * Controller constants: OrdinaryDiffEq's PI defaults for the method's order, then its
+ * overrides. Rosenbrock methods keep dt when 1 ≤ q ≤ 1.2 (qsteady_max), explicit ones only at 1.
+ */
 function controllerFor(alg: Algorithm) {
   const p = alg.tableau.order;
+  const c = alg.kind === 'erk' ? alg.tableau.controller : undefined;
   return {
-    beta1: alg.tableau.controller?.beta1 ?? 7 / (10 * p),
-    beta2: alg.tableau.controller?.beta2 ?? 2 / (5 * p),
-    gamma: alg.tableau.controller?.gamma ?? 0.9,
-    qmin: alg.tableau.controller?.qmin ?? 0.2,
-    qmax: alg.tableau.controller?.qmax ?? 10,
+    beta1: c?.beta1 ?? 7 / (10 * p),
+    beta2: c?.beta2 ?? 2 / (5 * p),
+    gamma: c?.gamma ?? 0.9,
+    qmin: c?.qmin ?? 0.2,
+    qmax: c?.qmax ?? 10,
+    qsteadyMax: alg.kind === 'rosenbrock' ? 1.2 : 1,
   };
+}
+
+/**
+ * The method's block in engine memory, the stage vectors each saved step keeps for the dense
+ * output (`ndense`), and the workspace vectors after u_n (`kvecs`).
+ */
+export interface MethodBlock {
+  ptr: number;
+  ndense: number;
+  kvecs: number;
+}
+
+export function methodBlock(eng: Engine, alg: Algorithm): MethodBlock {
+  if (alg.kind === 'rosenbrock') {
+    const { ptr, layout } = rosenbrockBlock(eng, alg.tableau);
+    // The stages, then f(u_n), the stage's f, ∂f/∂t and Rosenbrock23's midpoint f.
+    return { ptr, ndense: layout.ndense, kvecs: layout.s + 4 };
+  }
+  const { ptr, norm } = tableauBlock(eng, alg.tableau);
+  return { ptr, ndense: norm.stotal, kvecs: norm.stotal };
+}
+
+/** Interpolation inside the current step, for the method's kind (0 on success). */
+export function interpolateWith(eng: Engine, alg: Algorithm, blk: number, t: number, out: number): number {
+  return alg.kind === 'rosenbrock' ? eng.raw.rosenbrockInterpolate(blk, t, out) : eng.raw.erkInterpolate(blk, t, out);
 }
 
 function smallestReltol(opts: SolveOptions): number {
@@ -54,10 +85,10 @@ export function solve<P>(prob: ODEProblem<P>, alg?: Algorithm | string, options:
   const [t0, t1] = prob.tspan;
   const o = resolveOptions(options, n, t0, t1, method.adaptive);
   const eng = getEngine();
-  const { ptr: tab, norm } = tableauBlock(eng, method.tableau);
+  const mb = methodBlock(eng, method);
   const mark = eng.mark();
   try {
-    return run(eng, prob, method, o, tab, norm.stotal);
+    return run(eng, prob, method, o, mb);
   } finally {
     eng.release(mark);
   }
@@ -98,19 +129,57 @@ export function allocWorkspace(eng: Engine, n: number, stotal: number): Workspac
   };
 }
 
-function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: ResolvedOptions, tab: number, stotal: number): Solution<P> {
+/** Largest n for the dense n×n matrices of a Rosenbrock solve (two of them: J and W). */
+const MAX_DENSE_N = 8192;
+
+/**
+ * A Rosenbrock solve's matrices and Jacobian scratch: J, W and W's pivots, and for a compiled
+ * model with `autodiff` the forward sweeps' tangent registers, seeds and output tangents.
+ */
+function allocRosenbrock(eng: Engine, blk: number, prob: ODEProblem<unknown>, method: RosenbrockAlgorithm): void {
+  const n = prob.u0.length;
+  if (n > MAX_DENSE_N) {
+    throw new RangeError(`solve: ${method.name} factors a dense ${n}×${n} matrix each step; at most ${MAX_DENSE_N} states are supported`);
+  }
+  const jac = eng.alloc(8 * n * n);
+  const w = eng.alloc(8 * n * n);
+  const piv = eng.alloc(4 * n);
+  let lanes = 0;
+  let tang = 0;
+  let seed = 0;
+  let outT = 0;
+  if (prob.model && method.autodiff) {
+    // One forward sweep carries up to 64 columns of [∂f/∂u | ∂f/∂t].
+    lanes = Math.min(n + 1, 64);
+    tang = eng.alloc(8 * Math.max(1, prob.model.tape.regs.length) * lanes);
+    seed = eng.alloc(8 * (n + 1) * lanes);
+    outT = eng.alloc(8 * n * lanes);
+  }
+  const F = eng.f64;
+  const b = blk >>> 3;
+  F[b + L.B_JAC] = jac;
+  F[b + L.B_WMAT] = w;
+  F[b + L.B_PIV] = piv;
+  F[b + L.B_LANES] = lanes;
+  F[b + L.B_TANG] = tang;
+  F[b + L.B_SEED] = seed;
+  F[b + L.B_OUTT] = outT;
+}
+
+function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: ResolvedOptions, mb: MethodBlock): Solution<P> {
   const n = prob.u0.length;
   const [t0, t1] = prob.tspan;
-  const ws = allocWorkspace(eng, n, stotal);
+  const ws = allocWorkspace(eng, n, mb.kvecs);
   const blk = eng.alloc(L.B_SIZE * 8);
   const pTstops = eng.alloc(8 * o.tstops.length);
   const pSaveat = eng.alloc(8 * o.saveat.length);
 
   const ctl = controllerFor(method);
-  writeWorkspace(eng.f64, blk, n, tab, ws);
+  writeWorkspace(eng.f64, blk, n, mb.ptr, ws);
   const save = new OutputBuffer(eng, blk, L.B_SAVE_PTR, L.B_SAVE_CAP, n + 1, o.saveEverystep ? 64 : o.saveat.length + 2);
-  const dense = new OutputBuffer(eng, blk, L.B_DENSE_PTR, L.B_DENSE_CAP, L.DENSE_HEAD + ws.nPad * (1 + stotal), o.dense ? 16 : 0);
+  const dense = new OutputBuffer(eng, blk, L.B_DENSE_PTR, L.B_DENSE_CAP, L.DENSE_HEAD + ws.nPad * (1 + mb.ndense), o.dense ? 16 : 0);
   attachModel(eng, blk, prob as ODEProblem<unknown>);
+  if (method.kind === 'rosenbrock') allocRosenbrock(eng, blk, prob as ODEProblem<unknown>, method);
   // Every allocation of this solve is made: the view below stays valid until the engine runs.
   const F = eng.f64;
   const b = blk >>> 3;
@@ -127,7 +196,7 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
   F[b + L.B_QMIN] = ctl.qmin;
   F[b + L.B_QMAX] = ctl.qmax;
   F[b + L.B_QSTEADY_MIN] = 1;
-  F[b + L.B_QSTEADY_MAX] = 1;
+  F[b + L.B_QSTEADY_MAX] = ctl.qsteadyMax;
   F[b + L.B_QOLDINIT] = 1e-4;
   F[b + L.B_TSTOPS] = pTstops;
   F[b + L.B_NTSTOPS] = o.tstops.length;
@@ -152,7 +221,7 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
       // The engine swaps its two state buffers every step: the block says which holds u now.
       stateView: () => rhs.slotView(eng.f64[b + L.B_U]),
       interpolate: (tq) => {
-        if (eng.raw.erkInterpolate(blk, tq, ws.out) !== 0) throw rhs.takeError() ?? new Error('difflux: interpolation failed');
+        if (interpolateWith(eng, method, blk, tq, ws.out) !== 0) throw rhs.takeError() ?? new Error('difflux: interpolation failed');
         return rhs.slotView(ws.out);
       },
       setEventTime: (t) => { eng.f64[b + L.B_EVENT_T] = t; },
@@ -175,7 +244,7 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
         throw new Error(`solve: a callback condition threw at t = ${t0}: ${(e as Error)?.message ?? e}`, { cause: e });
       }
     }
-    return eng.raw.erkSolve(blk);
+    return method.kind === 'rosenbrock' ? eng.raw.rosenbrockSolve(blk) : eng.raw.erkSolve(blk);
   });
   // Memory only moves when `grow` allocated, which refreshed the engine's views.
   const G = eng.f64;
@@ -203,12 +272,12 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
       count: nrec,
       recLen: dense.recLen,
       nPad: ws.nPad,
-      stotal,
-      tab: method.tableau,
+      stotal: mb.ndense,
+      method,
     };
   }
   const stats: SolveStats = {
-    nf: G[b + L.B_NF], nw: 0, nsolve: 0, njacs: 0, nnonliniter: 0, nnonlinconvfail: 0,
+    nf: G[b + L.B_NF], nw: G[b + L.B_NW], nsolve: G[b + L.B_NSOLVE], njacs: G[b + L.B_NJAC], nnonliniter: 0, nnonlinconvfail: 0,
     naccept: G[b + L.B_NACCEPT], nreject: G[b + L.B_NREJECT],
   };
   return new Solution<P>(prob, method.name, t, u, retcodeName(code), stats, denseData);

@@ -1,0 +1,82 @@
+// The Jacobian J = ∂f/∂u (n×n, row-major: J[i·n + j] = ∂f_i/∂u_j) and ∂f/∂t at (t, u), as
+// the Rosenbrock methods need them: exactly by forward-mode AD when the problem is a compiled
+// model, by forward differences through the right-hand side otherwise.
+
+import { B_LANES, B_TANG, B_SEED, B_OUTT } from './layout';
+import { ptrAt, i32At } from './block';
+import { evalF } from './erk';
+import { tapeDualWithTime } from '../tape/dual';
+
+/**
+ * J and dT from the model's tape: the n + 1 columns of [∂f/∂u | ∂f/∂t] in forward sweeps of up
+ * to B_LANES tangent lanes each (seeds: columns of the identity, and t's lane in the last
+ * sweep). `out` receives f(t, u) (scratch). No right-hand-side evaluation is counted.
+ */
+export function jacobianDual(blk: usize, tape: usize, regs: usize, n: i32, t: f64, u: usize, J: usize, dT: usize, out: usize): void {
+  const lanes = i32At(blk, B_LANES);
+  const tang = ptrAt(blk, B_TANG);
+  const seed = ptrAt(blk, B_SEED);
+  const outT = ptrAt(blk, B_OUTT);
+  for (let c0 = 0; c0 <= n; c0 += lanes) {
+    const k = min(lanes, n + 1 - c0);
+    // V (n×k) then t's seeds (k): lane l is column c0 + l of [I | e_t].
+    const tSeed = seed + <usize>(n * k) * 8;
+    memory.fill(seed, 0, <usize>((n + 1) * k) << 3);
+    for (let l = 0; l < k; l++) {
+      const col = c0 + l;
+      if (col < n) store<f64>(seed + (<usize>(col * k + l) << 3), 1.0);
+      else store<f64>(tSeed + (<usize>l << 3), 1.0);
+    }
+    tapeDualWithTime(tape, regs, tang, t, tSeed, u, seed, 0, 0, 0, k, out, outT);
+    for (let i = 0; i < n; i++) {
+      const row = outT + (<usize>(i * k) << 3);
+      for (let l = 0; l < k; l++) {
+        const col = c0 + l;
+        const v = load<f64>(row + (<usize>l << 3));
+        if (col < n) store<f64>(J + (<usize>(i * n + col) << 3), v);
+        else store<f64>(dT + (<usize>i << 3), v);
+      }
+    }
+  }
+}
+
+/**
+ * J and dT by forward differences from f0 = f(t, u). Column j from f(t, u + h·e_j) with
+ * h = √ε·max(|u_j|, min(abstol_j, 1)) — MATLAB's numjac with the threshold ode23s gives it
+ * (abstol): a component below abstol is perturbed on the scale of abstol, not of 1 as
+ * FiniteDiff.jl's √ε·max(|u_j|, 1) would (too coarse for small components such as ROBER's y2)
+ * — taken as the representable difference (u_j + h) − u_j (√ε when that scale is 0). dT from
+ * f(t + h_t, u), h_t = √ε·max(|t|, 1) in the direction of integration. n + 1 evaluations of f,
+ * counted in B_NF; `tmp` and `fs` are scratch vectors. False when the JavaScript right-hand
+ * side failed.
+ */
+export function jacobianFD(
+  blk: usize, n: i32, t: f64, tdir: f64, u: usize, f0: usize, J: usize, dT: usize, tmp: usize, fs: usize,
+  atol: usize,
+): bool {
+  const sq = sqrt(f64.EPSILON);
+  memory.copy(tmp, u, <usize>n << 3);
+  for (let j = 0; j < n; j++) {
+    const pj = tmp + (<usize>j << 3);
+    const uj = load<f64>(pj);
+    let h0 = sq * max(abs(uj), min(load<f64>(atol + (<usize>j << 3)), 1.0));
+    if (!(h0 > 0)) h0 = sq;
+    const up = uj + h0;
+    const h = up - uj;
+    store<f64>(pj, up);
+    if (!evalF(blk, t, tmp, fs)) return false;
+    store<f64>(pj, uj);
+    for (let i = 0; i < n; i++) {
+      const off = <usize>i << 3;
+      store<f64>(J + (<usize>(i * n + j) << 3), (load<f64>(fs + off) - load<f64>(f0 + off)) / h);
+    }
+  }
+  const tp = t + tdir * sq * max(abs(t), 1.0);
+  const ht = tp - t;
+  if (!evalF(blk, tp, u, fs)) return false;
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i << 3;
+    store<f64>(dT + off, (load<f64>(fs + off) - load<f64>(f0 + off)) / ht);
+  }
+  return true;
+}

@@ -1,0 +1,420 @@
+// Rosenbrock (linearly implicit) methods: one driver runs every coefficient block.
+//
+// Each step factors W = I − dt·γ·J once (J = ∂f/∂u at the step's start) and solves one linear
+// system per stage; no Newton iteration. Stage vectors are kept as derivatives (k_i ≈ u'), so
+// the stage states, the solution, the error estimate and the dense output all have the
+// explicit methods' form u_n + dt·Σ c_i·k_i and reuse their pieces (errorNorm, combine, the
+// interpolation of erk.ts, the output buffers, the PI controller).
+//
+// Two kinds of step (R_KIND):
+//   ROS_KIND_23: Shampine's Rosenbrock23 (Shampine & Reichelt 1997, MATLAB's ode23s; the
+//     formulas of OrdinaryDiffEq.jl's Rosenbrock23), d = γ = 1/(2 + √2), e32 = 6 + √2:
+//       W·k1 = f(u_n) + dt·d·∂f/∂t
+//       W·(k2 − k1) = f(u_n + dt/2·k1, t + dt/2) − k1
+//       u_{n+1} = u_n + dt·k2                                   (order 2)
+//       W·k3 = f(u_{n+1}) − e32·(k2 − f1) − 2·(k1 − f(u_n)) + dt·d·∂f/∂t
+//       err = dt/6·(k1 − 2·k2 + k3)                            (an order-3 estimate)
+//     f(u_{n+1}) is the next step's f(u_n) (FSAL). The ∂f/∂t term of k3 is dt·d·T as in the
+//     paper and MATLAB's ode23s; OrdinaryDiffEq.jl writes dt·T there, which leaves the
+//     companion formula u_n + dt/6·(k1 + 4k2 + k3) of order 1 instead of 3 when f depends on t
+//     (checked numerically), so the estimate is far too large on stiff non-autonomous problems.
+//     On autonomous problems the two agree.
+//   ROS_KIND_RODAS: the general form of Hairer–Wanner's RODAS (and OrdinaryDiffEq's
+//     RodasTableau) in derivative variables k_i = K_i/dt:
+//       u_i = u_n + dt·Σ_j A_ij·k_j
+//       W·k_i = γ·(f(u_i, t + c_i·dt) + dt·d_i·∂f/∂t + Σ_j C_ij·k_j)
+//       u_{n+1} = u_n + dt·Σ b_i·k_i,  err = dt·Σ btilde_i·k_i.
+//
+// Workspace vectors after the s stage vectors (B_K + i·B_STRIDE): F0 = f(t_n, u_n), FS (the
+// current stage's f), DT = ∂f/∂t, F1 (Rosenbrock23's f at the midpoint). B_ERR is scratch for
+// the initial step and the forward sweeps.
+
+import {
+  B_N, B_TAB, B_ADAPTIVE, B_T0, B_TF, B_DT, B_DTMIN, B_DTMAX, B_MAXITERS,
+  B_BETA1, B_BETA2, B_GAMMA, B_QMIN, B_QMAX, B_QSTEADY_MIN, B_QSTEADY_MAX, B_QOLDINIT,
+  B_ABSTOL, B_RELTOL, B_U, B_UPREV, B_TMP, B_ERR, B_K, B_STRIDE,
+  B_TSTOPS, B_NTSTOPS, B_NSAVEAT, B_SAVE_EVERY, B_SAVE_START, B_SAVE_END, B_DENSE,
+  B_CALLBACKS, B_NACCEPT, B_NREJECT, B_T, B_TPREV, B_DTCUR, B_EVENT_T, B_EXTRAS_DONE,
+  B_TOL_SCALAR, B_TAPE, B_REGS, B_JAC, B_WMAT, B_PIV, B_LANES, B_NJAC, B_NW, B_NSOLVE,
+  T_ORDER, T_C, T_ROWSTART, T_IDX, T_COEF, T_ERR_N, T_ERR_IDX, T_ERR_COEF,
+  R_KIND, R_NSTAGES, R_GAMMA, R_D, R_CROWSTART, R_CIDX, R_CCOEF, R_B_N, R_B_IDX, R_B_COEF,
+  R_REUSE_F, R_C32, ROS_KIND_23,
+  RET_SUCCESS, RET_MAXITERS, RET_DTLESSTHANMIN, RET_UNSTABLE, RET_TERMINATED,
+  RET_INITIALFAILURE, RET_ABORTED, CB_EVENT, CB_TERMINATE, CB_ERROR,
+} from './layout';
+import { combine, copyVec, axpyTo, allFinite } from '../linalg/vector';
+import { luFactor, luSolve } from '../linalg/lu';
+import { errorNorm } from './norm';
+import { onStep, onEvent } from './imports';
+import { f64At, setF64, ptrAt, i32At } from './block';
+import { pushSave, pushDense, lastSavedT, saveCount } from './output';
+import { piReject, piAccept } from './controller';
+import { evalF, initialDt, saveatUpTo, interpolateStep } from './erk';
+import { jacobianDual, jacobianFD } from './jacobian';
+
+// @ts-ignore: decorator
+@inline function bump(blk: usize, slot: i32): void {
+  setF64(blk, slot, f64At(blk, slot) + 1.0);
+}
+
+/** b = W⁻¹·b with W's factors, counted. */
+// @ts-ignore: decorator
+@inline function solveW(blk: usize, w: usize, piv: usize, n: i32, b: usize): void {
+  luSolve(w, n, n, piv, b, 1, 1);
+  bump(blk, B_NSOLVE);
+}
+
+/** x *= s */
+function scaleVec(x: usize, s: f64, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const p = x + (<usize>i << 3);
+    store<f64>(p, s * load<f64>(p));
+  }
+}
+
+/** W = I − g·J (n×n row-major). */
+function formW(w: usize, jac: usize, g: f64, n: i32): void {
+  const nn = n * n;
+  const gv = f64x2.splat(-g);
+  let q = 0;
+  for (; q + 2 <= nn; q += 2) {
+    const off = <usize>q << 3;
+    v128.store(w + off, f64x2.mul(gv, v128.load(jac + off)));
+  }
+  for (; q < nn; q++) {
+    const off = <usize>q << 3;
+    store<f64>(w + off, -g * load<f64>(jac + off));
+  }
+  for (let i = 0; i < n; i++) {
+    const p = w + (<usize>(i * n + i) << 3);
+    store<f64>(p, 1.0 + load<f64>(p));
+  }
+}
+
+/**
+ * One Rosenbrock23 attempt from (t, uprev) with W factored: the candidate into u. Returns
+ * errorNorm's sum (0 without error control), −1 when f failed.
+ */
+function attempt23(
+  blk: usize, tab: usize, n: i32, kbase: usize, stride: usize, uprev: usize, u: usize, tmp: usize,
+  f0: usize, fs: usize, f1: usize, dT: usize, w: usize, piv: usize,
+  t: f64, dts: f64, tnew: f64, adaptive: bool, atolV: usize, rtolV: usize, atolS: f64, rtolS: f64,
+): f64 {
+  const k1 = kbase;
+  const k2 = kbase + stride;
+  const k3 = kbase + 2 * stride;
+  const gamma = f64At(tab, R_GAMMA);
+  // k1 = W⁻¹·(f(u_n) + dt·d·∂f/∂t)
+  axpyTo(k1, f0, dts * gamma, dT, n);
+  solveW(blk, w, piv, n, k1);
+  // k2 = W⁻¹·(f(u_n + dt/2·k1, t + dt/2) − k1) + k1
+  const half = dts / 2;
+  axpyTo(tmp, uprev, half, k1, n);
+  if (!evalF(blk, t + half, tmp, f1)) return -1.0;
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i << 3;
+    store<f64>(k2 + off, load<f64>(f1 + off) - load<f64>(k1 + off));
+  }
+  solveW(blk, w, piv, n, k2);
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i << 3;
+    store<f64>(k2 + off, load<f64>(k2 + off) + load<f64>(k1 + off));
+  }
+  axpyTo(u, uprev, dts, k2, n);
+  if (!adaptive) return 0.0;
+  // k3 = W⁻¹·(f(u_{n+1}) − e32·(k2 − f1) − 2·(k1 − f(u_n)) + dt·d·∂f/∂t)
+  if (!evalF(blk, tnew, u, fs)) return -1.0;
+  const c32 = f64At(tab, R_C32);
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i << 3;
+    const v = load<f64>(fs + off) - c32 * (load<f64>(k2 + off) - load<f64>(f1 + off))
+      - 2.0 * (load<f64>(k1 + off) - load<f64>(f0 + off)) + dts * gamma * load<f64>(dT + off);
+    store<f64>(k3 + off, v);
+  }
+  solveW(blk, w, piv, n, k3);
+  // err = dt·(k1 − 2·k2 + k3)/6, the weights are the block's error weights.
+  return errorNorm(dts, ptrAt(tab, T_ERR_COEF), ptrAt(tab, T_ERR_IDX), i32At(tab, T_ERR_N), kbase, stride, uprev, u, atolV, rtolV, atolS, rtolS, n);
+}
+
+/** One attempt of a method in the general (Rodas) form; returns as attempt23. */
+function attemptRodas(
+  blk: usize, tab: usize, n: i32, kbase: usize, stride: usize, uprev: usize, u: usize, tmp: usize,
+  f0: usize, fs: usize, dT: usize, w: usize, piv: usize,
+  t: f64, dts: f64, adaptive: bool, atolV: usize, rtolV: usize, atolS: f64, rtolS: f64,
+): f64 {
+  const s = i32At(tab, R_NSTAGES);
+  const gamma = f64At(tab, R_GAMMA);
+  const c = ptrAt(tab, T_C);
+  const d = ptrAt(tab, R_D);
+  const aRow = ptrAt(tab, T_ROWSTART);
+  const aIdx = ptrAt(tab, T_IDX);
+  const aCoef = ptrAt(tab, T_COEF);
+  const cRow = ptrAt(tab, R_CROWSTART);
+  const cIdx = ptrAt(tab, R_CIDX);
+  const cCoef = ptrAt(tab, R_CCOEF);
+  const reuse = ptrAt(tab, R_REUSE_F);
+  for (let i = 0; i < s; i++) {
+    const ki = kbase + <usize>i * stride;
+    let fi = f0;
+    if (i > 0) {
+      // u_i = u_n + dt·Σ_j A_ij·k_j, then f(u_i) unless it is the previous stage's.
+      const r0 = load<i32>(aRow + (<usize>i << 2));
+      const r1 = load<i32>(aRow + (<usize>(i + 1) << 2));
+      combine(tmp, uprev, dts, aCoef + (<usize>r0 << 3), aIdx + (<usize>r0 << 2), r1 - r0, kbase, stride, n);
+      if (load<i32>(reuse + (<usize>i << 2)) == 0) {
+        if (!evalF(blk, t + load<f64>(c + (<usize>i << 3)) * dts, tmp, fs)) return -1.0;
+      }
+      fi = fs;
+    }
+    // k_i = γ·W⁻¹·(f_i + Σ_j C_ij·k_j + dt·d_i·∂f/∂t)
+    const q0 = load<i32>(cRow + (<usize>i << 2));
+    const q1 = load<i32>(cRow + (<usize>(i + 1) << 2));
+    combine(ki, fi, 1.0, cCoef + (<usize>q0 << 3), cIdx + (<usize>q0 << 2), q1 - q0, kbase, stride, n);
+    const dd = dts * load<f64>(d + (<usize>i << 3));
+    if (dd != 0) axpyTo(ki, ki, dd, dT, n);
+    solveW(blk, w, piv, n, ki);
+    scaleVec(ki, gamma, n);
+  }
+  combine(u, uprev, dts, ptrAt(tab, R_B_COEF), ptrAt(tab, R_B_IDX), i32At(tab, R_B_N), kbase, stride, n);
+  if (!adaptive) return 0.0;
+  return errorNorm(dts, ptrAt(tab, T_ERR_COEF), ptrAt(tab, T_ERR_IDX), i32At(tab, T_ERR_N), kbase, stride, uprev, u, atolV, rtolV, atolS, rtolS, n);
+}
+
+/** Exported for TypeScript: interpolation inside the current step (callbacks, Solution.at). */
+export function rosenbrockInterpolate(blk: usize, tq: f64, out: usize): i32 {
+  // The dense output is u_n + dt·Σ_i B_i(θ)·k_i over the recorded stages, as an explicit
+  // method's without extra stages: the same routine evaluates it.
+  return interpolateStep(blk, tq, out) ? 0 : 1;
+}
+
+/** Runs a whole integration described by the block with a Rosenbrock method. Returns a RET_* code. */
+export function rosenbrockSolve(blk: usize): i32 {
+  const n = i32At(blk, B_N);
+  const tab = ptrAt(blk, B_TAB);
+  const kind = i32At(tab, R_KIND);
+  const s = i32At(tab, R_NSTAGES);
+  const adaptive = f64At(blk, B_ADAPTIVE) != 0;
+  const order = f64At(tab, T_ORDER);
+  const t0 = f64At(blk, B_T0);
+  const tf = f64At(blk, B_TF);
+  const tdir: f64 = tf > t0 ? 1.0 : -1.0;
+  let u = ptrAt(blk, B_U);
+  let uprev = ptrAt(blk, B_UPREV);
+  const tmp = ptrAt(blk, B_TMP);
+  const kbase = ptrAt(blk, B_K);
+  const stride = ptrAt(blk, B_STRIDE);
+  const f0 = kbase + <usize>s * stride;
+  const fs = f0 + stride;
+  const dT = fs + stride;
+  const f1 = dT + stride;
+  const jac = ptrAt(blk, B_JAC);
+  const w = ptrAt(blk, B_WMAT);
+  const piv = ptrAt(blk, B_PIV);
+  const tape = ptrAt(blk, B_TAPE);
+  const regs = ptrAt(blk, B_REGS);
+  // Forward-mode AD when the problem is a compiled model and lanes were set up for it.
+  const byDual = tape != 0 && i32At(blk, B_LANES) > 0;
+  const atol = ptrAt(blk, B_ABSTOL);
+  const rtol = ptrAt(blk, B_RELTOL);
+  const tolScalar = f64At(blk, B_TOL_SCALAR) != 0;
+  const atolV: usize = tolScalar ? 0 : atol;
+  const rtolV: usize = tolScalar ? 0 : rtol;
+  const atolS = load<f64>(atol);
+  const rtolS = load<f64>(rtol);
+  const dtmin = abs(f64At(blk, B_DTMIN));
+  const dtmax = abs(f64At(blk, B_DTMAX));
+  const maxiters = f64At(blk, B_MAXITERS);
+  const beta1 = f64At(blk, B_BETA1);
+  const beta2 = f64At(blk, B_BETA2);
+  const gamma = f64At(blk, B_GAMMA);
+  const qmin = f64At(blk, B_QMIN);
+  const qmax = f64At(blk, B_QMAX);
+  const qsmin = f64At(blk, B_QSTEADY_MIN);
+  const qsmax = f64At(blk, B_QSTEADY_MAX);
+  const tstops = ptrAt(blk, B_TSTOPS);
+  const ntstops = i32At(blk, B_NTSTOPS);
+  const saveEvery = f64At(blk, B_SAVE_EVERY) != 0;
+  const saveEnd = f64At(blk, B_SAVE_END) != 0;
+  const dense = f64At(blk, B_DENSE) != 0;
+  const callbacks = f64At(blk, B_CALLBACKS) != 0;
+  const nsa = i32At(blk, B_NSAVEAT);
+  const rgamma = f64At(tab, R_GAMMA);
+
+  let t = t0;
+  let stopIdx = 0;
+  let saveIdx = 0;
+  let dt = abs(f64At(blk, B_DT));
+  setF64(blk, B_T, t);
+
+  if (adaptive && dt == 0) {
+    const firstStop = abs((ntstops > 0 ? load<f64>(tstops) : tf) - t0);
+    dt = initialDt(blk, n, t0, tdir, u, tmp, ptrAt(blk, B_ERR), kbase + stride, atol, rtol, order, dtmax, firstStop, dtmin);
+    if (dt < 0) return RET_ABORTED;
+    if (!(dt > 0) || dt == Infinity) return RET_INITIALFAILURE;
+    // initialDt evaluated f(t0, u0) first, into B_ERR.
+    copyVec(f0, ptrAt(blk, B_ERR), n);
+  } else {
+    if (!evalF(blk, t, u, f0)) return RET_ABORTED;
+  }
+  if (!allFinite(f0, n)) return RET_INITIALFAILURE;
+  if (f64At(blk, B_SAVE_START) != 0) {
+    if (!pushSave(blk, t, u, n)) return RET_ABORTED;
+  }
+
+  let qoldLog = beta2 * Math.log(f64At(blk, B_QOLDINIT));
+  let iter = 0.0;
+  let ret = RET_SUCCESS;
+  // f(t, u), J and ∂f/∂t at the accepted state: known (haveF0) and computed (haveJ). A
+  // rejected step keeps both (the next attempt starts from the same point).
+  let haveF0 = true;
+  let haveJ = false;
+
+  while (tdir * (tf - t) > 0) {
+    const nextStop = stopIdx < ntstops ? load<f64>(tstops + (<usize>stopIdx << 3)) : tf;
+    let h = min(dt, dtmax);
+    const dist = tdir * (nextStop - t);
+    let hitsStop = false;
+    if (h >= dist || dist - h <= 100.0 * f64.EPSILON * max(abs(t), abs(nextStop))) {
+      h = dist;
+      hitsStop = true;
+    }
+    iter += 1.0;
+    if (iter > maxiters) { ret = RET_MAXITERS; break; }
+    if (!haveF0) {
+      if (!evalF(blk, t, u, f0)) return finish(blk, t, RET_ABORTED);
+      if (!allFinite(f0, n)) { ret = RET_UNSTABLE; break; }
+      haveF0 = true;
+    }
+    if (!haveJ) {
+      if (byDual) {
+        jacobianDual(blk, tape, regs, n, t, u, jac, dT, ptrAt(blk, B_ERR));
+      } else if (!jacobianFD(blk, n, t, tdir, u, f0, jac, dT, tmp, fs, atol)) {
+        return finish(blk, t, RET_ABORTED);
+      }
+      bump(blk, B_NJAC);
+      // A Jacobian that is not finite at an accepted state does not get better with dt.
+      if (!allFinite(jac, n * n) || !allFinite(dT, n)) { ret = RET_UNSTABLE; break; }
+      haveJ = true;
+    }
+    const dts = tdir * h;
+    const tnew = hitsStop ? nextStop : t + dts;
+    const swap = uprev;
+    uprev = u;
+    u = swap;
+    setF64(blk, B_U, <f64>u);
+    setF64(blk, B_UPREV, <f64>uprev);
+
+    formW(w, jac, dts * rgamma, n);
+    bump(blk, B_NW);
+    const info = luFactor(w, n, n, piv);
+    let eest = 0.0;
+    if (info != 0) {
+      // W singular or not finite: no step with this dt. OrdinaryDiffEq answers EEst = 2 (a
+      // rejection); with a fixed dt there is nothing to try instead.
+      if (!adaptive) {
+        u = uprev;
+        uprev = swap;
+        setF64(blk, B_U, <f64>u);
+        setF64(blk, B_UPREV, <f64>uprev);
+        ret = RET_UNSTABLE;
+        break;
+      }
+      eest = 2.0;
+    } else {
+      const sum = kind == ROS_KIND_23
+        ? attempt23(blk, tab, n, kbase, stride, uprev, u, tmp, f0, fs, f1, dT, w, piv, t, dts, tnew, adaptive, atolV, rtolV, atolS, rtolS)
+        : attemptRodas(blk, tab, n, kbase, stride, uprev, u, tmp, f0, fs, dT, w, piv, t, dts, adaptive, atolV, rtolV, atolS, rtolS);
+      if (sum < 0) return finish(blk, t, RET_ABORTED);
+      eest = sqrt(sum / <f64>n);
+    }
+    let dtNext = dt;
+    if (adaptive) {
+      if (isNaN(eest)) eest = Infinity;
+      const logE = Math.log(eest);
+      if (eest > 1.0) {
+        const q11 = Math.exp(beta1 * logE);
+        bump(blk, B_NREJECT);
+        dt = piReject(h, q11, gamma, qmin);
+        u = uprev;
+        uprev = swap;
+        setF64(blk, B_U, <f64>u);
+        setF64(blk, B_UPREV, <f64>uprev);
+        if (dt < dtmin || t + tdir * dt == t) { ret = RET_DTLESSTHANMIN; break; }
+        continue;
+      }
+      const q = piAccept(eest, Math.exp(beta1 * logE - qoldLog), gamma, qmin, qmax, qsmin, qsmax);
+      qoldLog = beta2 * (eest >= 1e-4 ? logE : Math.log(1e-4));
+      dtNext = min(h / q, dtmax);
+    }
+
+    // The step is accepted.
+    bump(blk, B_NACCEPT);
+    if (!adaptive && !allFinite(u, n)) {
+      u = uprev;
+      setF64(blk, B_U, <f64>u);
+      ret = RET_UNSTABLE;
+      break;
+    }
+    const tprev = t;
+    t = tnew;
+    setF64(blk, B_TPREV, tprev);
+    setF64(blk, B_T, t);
+    setF64(blk, B_DTCUR, dts);
+    setF64(blk, B_EXTRAS_DONE, 0.0);
+    dt = dtNext;
+    haveJ = false;
+    // Rosenbrock23 with error control evaluated f(u_{n+1}) for its estimate: the next f(u_n).
+    haveF0 = kind == ROS_KIND_23 && adaptive;
+    if (haveF0) copyVec(f0, fs, n);
+
+    let tEnd = t;
+    let code = 0;
+    if (callbacks) {
+      code = onStep(tprev, t);
+      if (code == CB_ERROR) return finish(blk, t, RET_ABORTED);
+      if (code == CB_EVENT) tEnd = f64At(blk, B_EVENT_T);
+    }
+    if (code == CB_EVENT && tEnd != t) {
+      if (!interpolateStep(blk, tEnd, u)) return finish(blk, t, RET_ABORTED);
+      saveIdx = saveatUpTo(blk, tdir, tEnd, saveIdx, u, tmp, n);
+      if (saveIdx < 0) return finish(blk, t, RET_ABORTED);
+      t = tEnd;
+      setF64(blk, B_T, t);
+    } else {
+      if (saveIdx < nsa) {
+        saveIdx = saveatUpTo(blk, tdir, t, saveIdx, u, tmp, n);
+        if (saveIdx < 0) return finish(blk, t, RET_ABORTED);
+      }
+      if (hitsStop && stopIdx < ntstops) stopIdx++;
+    }
+    if (dense) {
+      if (!pushDense(blk, tprev, dts, t, n)) return finish(blk, t, RET_ABORTED);
+    }
+    if (saveEvery && (t != tf || code == CB_EVENT)) {
+      if (!pushSave(blk, t, u, n)) return finish(blk, t, RET_ABORTED);
+    }
+    if (code == CB_EVENT) {
+      const r = onEvent(t);
+      if (r == CB_ERROR) return finish(blk, t, RET_ABORTED);
+      if (saveEvery && t != tf) {
+        if (!pushSave(blk, t, u, n)) return finish(blk, t, RET_ABORTED);
+      }
+      if (r == CB_TERMINATE) { ret = RET_TERMINATED; break; }
+      // The state moved to the event and the affect may have changed it: f(u_n) anew.
+      haveF0 = false;
+    }
+  }
+
+  if ((ret == RET_SUCCESS || ret == RET_TERMINATED) && saveEnd) {
+    if (saveCount(blk) == 0 || lastSavedT(blk, n) != t) {
+      if (!pushSave(blk, t, u, n)) return finish(blk, t, RET_ABORTED);
+    }
+  }
+  return finish(blk, t, ret);
+}
+
+// @ts-ignore: decorator
+@inline function finish(blk: usize, t: f64, ret: i32): i32 {
+  setF64(blk, B_T, t);
+  return ret;
+}
