@@ -9,21 +9,22 @@ import {
   B_BETA1, B_BETA2, B_GAMMA, B_QMIN, B_QMAX, B_QSTEADY_MIN, B_QSTEADY_MAX, B_QOLDINIT,
   B_ABSTOL, B_RELTOL, B_U, B_UPREV, B_TMP, B_ERR, B_K, B_STRIDE,
   B_TSTOPS, B_NTSTOPS, B_SAVEAT, B_NSAVEAT, B_SAVE_EVERY, B_SAVE_START, B_SAVE_END, B_DENSE,
-  B_CALLBACKS, B_NF, B_NACCEPT, B_NREJECT, B_T, B_TPREV, B_DTCUR, B_EVENT_T, B_EXTRAS_DONE,
+  B_CALLBACKS, B_NF, B_NACCEPT, B_NREJECT, B_T, B_TPREV, B_DTCUR, B_EXTRAS_DONE,
   B_TOL_SCALAR, B_TAPE, B_REGS, B_FUNC,
   T_S, T_STOTAL, T_END, T_DEG, T_ERRKIND, T_END_BEFORE_ERR, T_ORDER, T_C, T_ROWSTART, T_IDX,
   T_COEF, T_ERR_N, T_ERR_IDX, T_ERR_COEF, T_ERR3_N, T_ERR3_IDX, T_ERR3_COEF,
   T_B_N, T_B_IDX, T_B_POLY, T_B_W,
   RET_SUCCESS, RET_MAXITERS, RET_DTLESSTHANMIN, RET_UNSTABLE, RET_TERMINATED,
-  RET_INITIALFAILURE, RET_ABORTED, CB_EVENT, CB_TERMINATE, CB_ERROR,
+  RET_INITIALFAILURE, RET_ABORTED,
 } from './layout';
 import { combine, copyVec, axpyTo, allFinite } from '../linalg/vector';
 import { errorNorm, scaledNorm } from './norm';
-import { rhs, onStep, onEvent } from './imports';
+import { rhs } from './imports';
 import { tapePrimal } from '../tape/primal';
 import { f64At, setF64, ptrAt, i32At } from './block';
-import { pushSave, pushDense, lastSavedT, saveCount } from './output';
+import { pushSave, lastSavedT, saveCount } from './output';
 import { piReject, piAccept } from './controller';
+import { acceptStep, stepEnd, stepSaveIdx, stepStopIdx, STEP_ABORT, STEP_EVENT, STEP_TERMINATE } from './accepted';
 
 /**
  * Evaluates the right-hand side, counting it: a compiled model (emitted WebAssembly code, or
@@ -592,41 +593,13 @@ export function erkSolve(blk: usize): i32 {
     setF64(blk, B_EXTRAS_DONE, 0.0);
     dt = dtNext;
 
-    let tEnd = t;
-    let code = 0;
-    if (callbacks) {
-      code = onStep(tprev, t);
-      if (code == CB_ERROR) return finish(blk, t, RET_ABORTED);
-      if (code == CB_EVENT) tEnd = f64At(blk, B_EVENT_T);
-    }
-    if (code == CB_EVENT && tEnd != t) {
-      // The step ends at the event: move the state there, then save up to it (saveat times
-      // before it are interpolated from the step, which u_n and the stages still describe).
-      if (!interpolateStep(blk, tEnd, u)) return finish(blk, t, RET_ABORTED);
-      saveIdx = saveatUpTo(blk, tdir, tEnd, saveIdx, u, tmp, n);
-      if (saveIdx < 0) return finish(blk, t, RET_ABORTED);
-      t = tEnd;
-      setF64(blk, B_T, t);
-    } else {
-      if (saveIdx < nsa) {
-        saveIdx = saveatUpTo(blk, tdir, t, saveIdx, u, tmp, n);
-        if (saveIdx < 0) return finish(blk, t, RET_ABORTED);
-      }
-      if (hitsStop && stopIdx < ntstops) stopIdx++;
-    }
-    if (dense) {
-      if (!pushDense(blk, tprev, dts, t, n)) return finish(blk, t, RET_ABORTED);
-    }
-    if (saveEvery && (t != tf || code == CB_EVENT)) {
-      if (!pushSave(blk, t, u, n)) return finish(blk, t, RET_ABORTED);
-    }
-    if (code == CB_EVENT) {
-      const r = onEvent(t);
-      if (r == CB_ERROR) return finish(blk, t, RET_ABORTED);
-      if (saveEvery && t != tf) {
-        if (!pushSave(blk, t, u, n)) return finish(blk, t, RET_ABORTED);
-      }
-      if (r == CB_TERMINATE) { ret = RET_TERMINATED; break; }
+    const next = acceptStep(blk, tprev, t, dts, tdir, tf, u, tmp, n, saveIdx, nsa, stopIdx, ntstops, hitsStop, callbacks, dense, saveEvery);
+    t = stepEnd;
+    if (next == STEP_ABORT) return finish(blk, t, RET_ABORTED);
+    saveIdx = stepSaveIdx;
+    stopIdx = stepStopIdx;
+    if (next == STEP_TERMINATE) { ret = RET_TERMINATED; break; }
+    if (next == STEP_EVENT) {
       // The affect may have changed u: restart the FSAL chain from the new state.
       if (!evalWith(blk, fTape, fFunc, fRegs, t, u, kbase)) return finish(blk, t, RET_ABORTED);
       // A stop inside the event's step is still ahead.

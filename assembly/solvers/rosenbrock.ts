@@ -34,23 +34,23 @@ import {
   B_BETA1, B_BETA2, B_GAMMA, B_QMIN, B_QMAX, B_QSTEADY_MIN, B_QSTEADY_MAX, B_QOLDINIT,
   B_ABSTOL, B_RELTOL, B_U, B_UPREV, B_TMP, B_ERR, B_K, B_STRIDE,
   B_TSTOPS, B_NTSTOPS, B_NSAVEAT, B_SAVE_EVERY, B_SAVE_START, B_SAVE_END, B_DENSE,
-  B_CALLBACKS, B_NACCEPT, B_NREJECT, B_T, B_TPREV, B_DTCUR, B_EVENT_T, B_EXTRAS_DONE,
+  B_CALLBACKS, B_NACCEPT, B_NREJECT, B_T, B_TPREV, B_DTCUR, B_EXTRAS_DONE,
   B_TOL_SCALAR, B_TAPE, B_REGS, B_JAC, B_WMAT, B_PIV, B_LANES, B_NJAC, B_NW, B_NSOLVE,
   T_ORDER, T_C, T_ROWSTART, T_IDX, T_COEF, T_ERR_N, T_ERR_IDX, T_ERR_COEF,
   R_KIND, R_NSTAGES, R_GAMMA, R_D, R_CROWSTART, R_CIDX, R_CCOEF, R_B_N, R_B_IDX, R_B_COEF,
   R_REUSE_F, R_C32, ROS_KIND_23,
   RET_SUCCESS, RET_MAXITERS, RET_DTLESSTHANMIN, RET_UNSTABLE, RET_TERMINATED,
-  RET_INITIALFAILURE, RET_ABORTED, CB_EVENT, CB_TERMINATE, CB_ERROR,
+  RET_INITIALFAILURE, RET_ABORTED,
 } from './layout';
 import { combine, copyVec, axpyTo, allFinite } from '../linalg/vector';
 import { luFactor, luSolve } from '../linalg/lu';
 import { errorNorm } from './norm';
-import { onStep, onEvent } from './imports';
 import { f64At, setF64, ptrAt, i32At } from './block';
-import { pushSave, pushDense, lastSavedT, saveCount } from './output';
+import { pushSave, lastSavedT, saveCount } from './output';
 import { piReject, piAccept } from './controller';
-import { evalF, initialDt, saveatUpTo, interpolateStep } from './erk';
+import { evalF, initialDt, interpolateStep } from './erk';
 import { jacobianDual, jacobianFD } from './jacobian';
+import { acceptStep, stepEnd, stepSaveIdx, stepStopIdx, STEP_ABORT, STEP_EVENT, STEP_TERMINATE } from './accepted';
 
 // @ts-ignore: decorator
 @inline function bump(blk: usize, slot: i32): void {
@@ -367,42 +367,14 @@ export function rosenbrockSolve(blk: usize): i32 {
     haveF0 = kind == ROS_KIND_23 && adaptive;
     if (haveF0) copyVec(f0, fs, n);
 
-    let tEnd = t;
-    let code = 0;
-    if (callbacks) {
-      code = onStep(tprev, t);
-      if (code == CB_ERROR) return finish(blk, t, RET_ABORTED);
-      if (code == CB_EVENT) tEnd = f64At(blk, B_EVENT_T);
-    }
-    if (code == CB_EVENT && tEnd != t) {
-      if (!interpolateStep(blk, tEnd, u)) return finish(blk, t, RET_ABORTED);
-      saveIdx = saveatUpTo(blk, tdir, tEnd, saveIdx, u, tmp, n);
-      if (saveIdx < 0) return finish(blk, t, RET_ABORTED);
-      t = tEnd;
-      setF64(blk, B_T, t);
-    } else {
-      if (saveIdx < nsa) {
-        saveIdx = saveatUpTo(blk, tdir, t, saveIdx, u, tmp, n);
-        if (saveIdx < 0) return finish(blk, t, RET_ABORTED);
-      }
-      if (hitsStop && stopIdx < ntstops) stopIdx++;
-    }
-    if (dense) {
-      if (!pushDense(blk, tprev, dts, t, n)) return finish(blk, t, RET_ABORTED);
-    }
-    if (saveEvery && (t != tf || code == CB_EVENT)) {
-      if (!pushSave(blk, t, u, n)) return finish(blk, t, RET_ABORTED);
-    }
-    if (code == CB_EVENT) {
-      const r = onEvent(t);
-      if (r == CB_ERROR) return finish(blk, t, RET_ABORTED);
-      if (saveEvery && t != tf) {
-        if (!pushSave(blk, t, u, n)) return finish(blk, t, RET_ABORTED);
-      }
-      if (r == CB_TERMINATE) { ret = RET_TERMINATED; break; }
-      // The state moved to the event and the affect may have changed it: f(u_n) anew.
-      haveF0 = false;
-    }
+    const next = acceptStep(blk, tprev, t, dts, tdir, tf, u, tmp, n, saveIdx, nsa, stopIdx, ntstops, hitsStop, callbacks, dense, saveEvery);
+    t = stepEnd;
+    if (next == STEP_ABORT) return finish(blk, t, RET_ABORTED);
+    saveIdx = stepSaveIdx;
+    stopIdx = stepStopIdx;
+    if (next == STEP_TERMINATE) { ret = RET_TERMINATED; break; }
+    // The state moved to the event and the affect may have changed it: f(u_n) anew.
+    if (next == STEP_EVENT) haveF0 = false;
   }
 
   if ((ret == RET_SUCCESS || ret == RET_TERMINATED) && saveEnd) {
