@@ -6,6 +6,7 @@
 import type { Engine } from '../runtime/engine.js';
 import type { RosenbrockTableau } from './tableaus/rosenbrock.js';
 import * as L from '../../assembly/solvers/layout.js';
+import { nonzeros } from './tableau-block.js';
 
 export interface RosenbrockLayout {
   /** Stage vectors of a step. */
@@ -52,13 +53,6 @@ export function rosenbrockLayout(tab: RosenbrockTableau): RosenbrockLayout {
   let ndense = 0;
   B.forEach((r, i) => { if (r.some((x) => x !== 0)) ndense = i + 1; });
   return { s, ndense, B, deg };
-}
-
-function nonzeros(r: number[]): { idx: number[]; val: number[] } {
-  const idx: number[] = [];
-  const val: number[] = [];
-  r.forEach((v, i) => { if (v !== 0) { idx.push(i); val.push(v); } });
-  return { idx, val };
 }
 
 const written = new WeakMap<RosenbrockTableau, { ptr: number; layout: RosenbrockLayout }>();

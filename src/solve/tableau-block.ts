@@ -81,8 +81,8 @@ function padRow(r: number[], len: number): number[] {
   return out;
 }
 
-/** Nonzero entries of a row as (index, value) pairs. */
-function nonzeros(row: number[]): { idx: number[]; val: number[] } {
+/** Nonzero entries of a row as (index, value) pairs (the blocks store sparse rows). */
+export function nonzeros(row: number[]): { idx: number[]; val: number[] } {
   const idx: number[] = [];
   const val: number[] = [];
   row.forEach((v, i) => { if (v !== 0) { idx.push(i); val.push(v); } });
