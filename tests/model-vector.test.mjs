@@ -216,7 +216,6 @@ test('Jacobians wider than one block of tangent lanes are assembled from several
   // ∂f/∂a is diagonal: sin(u_i).
   const P = m.paramJacobian(u, [a]);
   for (const i of [0, 64, 149]) {
-    assert.is(P[i * N + i], Math.sin(u[i]) === 0 ? 0 : P[i * N + i]);
     assert.ok(Math.abs(P[i * N + i] - Math.sin(u[i])) < 1e-15);
     assert.is(P[i * N + ((i + 1) % N)], 0);
   }

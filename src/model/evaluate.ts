@@ -88,21 +88,29 @@ export function dualTape(
 }
 
 /**
- * One reverse sweep: f(t, u) and the vector–Jacobian products wᵀ·∂f/∂u and wᵀ·∂f/∂p for an
- * output weight vector w (length nout).
+ * Reverse sweeps: f(t, u) and, for each of the `rows` output weight vectors in W (rows × nout,
+ * row-major), the vector–Jacobian products wᵀ·∂f/∂u and wᵀ·∂f/∂p — stacked row after row in
+ * du (rows × n) and dp (rows × np). The tape is loaded once for all of them.
  */
 export function reverseTape(
-  tape: Tape, params: Float64Array, u: ArrayLike<number>, t: number, w: ArrayLike<number>,
+  tape: Tape, params: Float64Array, u: ArrayLike<number>, t: number, W: ArrayLike<number>, rows = 1,
 ): { f: Float64Array; du: Float64Array; dp: Float64Array } {
-  if (w.length !== tape.nout) throw new RangeError(`Model: w has ${w.length} values but the model has ${tape.nout} outputs`);
+  if (W.length !== tape.nout * rows) throw new RangeError(`Model: w has ${W.length} values but the model has ${tape.nout} outputs`);
   return withTape(tape, params, u, t, ({ eng, pCode, pRegs, pU, f64, read }) => {
     const pAdj = f64(tape.regs.length);
     const pW = f64(tape.nout);
     const pOut = f64(tape.nout);
     const pVu = f64(tape.nstates);
     const pVp = f64(tape.nparams);
-    eng.f64.set(w, pW >>> 3);
-    eng.raw.tapeReverse(pCode, pRegs, pAdj, t, pU, pW, tape.paramBase, tape.nparams, pOut, pVu, pVp);
-    return { f: read(pOut, tape.nout), du: read(pVu, tape.nstates), dp: read(pVp, tape.nparams) };
+    const du = new Float64Array(rows * tape.nstates);
+    const dp = new Float64Array(rows * tape.nparams);
+    const w = ArrayBuffer.isView(W) ? (W as Float64Array) : Float64Array.from(W);
+    for (let r = 0; r < rows; r++) {
+      eng.f64.set(w.subarray(r * tape.nout, (r + 1) * tape.nout), pW >>> 3);
+      eng.raw.tapeReverse(pCode, pRegs, pAdj, t, pU, pW, tape.paramBase, tape.nparams, pOut, pVu, pVp);
+      du.set(read(pVu, tape.nstates), r * tape.nstates);
+      dp.set(read(pVp, tape.nparams), r * tape.nparams);
+    }
+    return { f: read(pOut, tape.nout), du, dp };
   });
 }

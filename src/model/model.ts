@@ -73,6 +73,10 @@ export class Model {
   readonly params: readonly string[];
   /** Number of values of each parameter (rows·columns for a matrix). */
   readonly paramSizes: readonly number[];
+  /** Flat offset of each parameter's first value in the parameter vector. */
+  private readonly paramOffsets: readonly number[];
+  /** Number of flat parameter values (a matrix counts rows·columns). */
+  readonly paramLength: number;
   /** The model source. */
   readonly source: string;
   /** The IR: du[i] = outputs[i]. */
@@ -90,6 +94,9 @@ export class Model {
     this.length = parsed.sizes.reduce((a, b) => a + b, 0);
     this.params = parsed.params;
     this.paramSizes = parsed.paramShapes.map(([len]) => len);
+    const offsets: number[] = [];
+    this.paramLength = this.paramSizes.reduce((at, len, i) => { offsets[i] = at; return at + len; }, 0);
+    this.paramOffsets = offsets;
     this.graph = parsed.graph;
     this.outputs = parsed.outputs;
     this.tape = compileTape(parsed.outputs, this.length, this.paramLength, parsed.sizes, this.paramOffsets);
@@ -100,18 +107,6 @@ export class Model {
     if (this.length !== this.states.length || this.paramSizes.some((n) => n > 1) || hasVectors(this.outputs)) {
       throw new Error(`Model: ${what} is not available for models with vector states or parameters`);
     }
-  }
-
-  /** Flat offset of each parameter's first value in the parameter vector. */
-  private get paramOffsets(): number[] {
-    const offsets: number[] = [];
-    this.paramSizes.reduce((at, len, i) => { offsets[i] = at; return at + len; }, 0);
-    return offsets;
-  }
-
-  /** Number of flat parameter values (a matrix counts rows·columns). */
-  get paramLength(): number {
-    return this.paramSizes.reduce((a, b) => a + b, 0);
   }
 
   /** The model as source: one `d<state> = …` line per state (intermediates written out). */
@@ -280,18 +275,10 @@ export class Model {
     return J;
   }
 
-  /** A Jacobian row by row, one reverse sweep per output. */
+  /** A Jacobian row by row: one reverse sweep per output, the tape loaded once. */
   private rowsByReverse(u: ArrayLike<number>, pv: Float64Array, t: number, part: 'du' | 'dp'): Float64Array {
     const n = this.length;
-    const m = part === 'du' ? n : this.paramLength;
-    const J = new Float64Array(n * m);
-    const w = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      w.fill(0);
-      w[i] = 1;
-      J.set(reverseTape(this.tape, pv, u, t, w)[part], i * m);
-    }
-    return J;
+    return reverseTape(this.tape, pv, u, t, identityColumns(n, 0, n), n)[part];
   }
 
   /**
@@ -321,7 +308,7 @@ export class Model {
    */
   paramVector(p: unknown): Float64Array {
     const np = this.params.length;
-    const flat = this.paramSizes.reduce((a, b) => a + b, 0);
+    const flat = this.paramLength;
     const out = new Float64Array(flat);
     if (np === 0 && (p === undefined || p === null)) return out;
     // Values of one parameter: a number, or for vectors and matrices an array (matrices also
