@@ -3,13 +3,10 @@
 // evaluation of f; and Jacobian–vector / vector–Jacobian products of the 100 000-state model.
 // Times are per public API call (model.jacobian(...) etc.), copies in and out included.
 // Appends section 4 to bench/RESULTS.md (run after bench/tape.mjs by `npm run bench`).
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ode, Model } from '../dist/node.js';
 import { lotkaVolterra, rober } from './lib/models.mjs';
+import { writeSection } from './lib/results.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const median = (a) => a.slice().sort((x, y) => x - y)[a.length >> 1];
 
 /** Median µs per call of each function, interleaved over rounds. */
@@ -78,8 +75,5 @@ const md = [
   vectorLine,
   '',
 ];
-const resultsPath = join(root, 'bench/RESULTS.md');
-const previous = readFileSync(resultsPath, 'utf8');
-const cut = previous.indexOf('\n## 4. Derivatives');
-writeFileSync(resultsPath, (cut >= 0 ? previous.slice(0, cut) : previous).replace(/\n+$/, '\n') + md.join('\n'));
+writeSection(4, md.join('\n'));
 console.log('wrote section 4 of bench/RESULTS.md');

@@ -7,12 +7,13 @@
 // section 5 of bench/RESULTS.md.
 //
 //   BENCH_QUICK=1   fewer rounds (not for RESULTS.md)
-import { readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import os from 'node:os';
+import { writeSection } from './lib/results.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SIZES = [8, 16, 32, 64, 100, 200, 300, 500];
@@ -207,8 +208,5 @@ const md = [
     : 'OpenBLAS was not available in this run.',
   '',
 ];
-const resultsPath = join(root, 'bench/RESULTS.md');
-const previous = readFileSync(resultsPath, 'utf8');
-const cut = previous.indexOf('\n## 5. Dense LU');
-writeFileSync(resultsPath, (cut >= 0 ? previous.slice(0, cut) : previous).replace(/\n+$/, '\n') + md.join('\n'));
+writeSection(5, md.join('\n'));
 console.log('wrote section 5 of bench/RESULTS.md');

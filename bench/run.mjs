@@ -15,7 +15,7 @@
 // Environment knobs (for development only; the published numbers use the defaults):
 //   BENCH_QUICK=1   fewer rounds and N = 20 000 in part 2 (not for RESULTS.md)
 //   BENCH_PROFILE=0 skip the CPU profile
-import { writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
@@ -25,6 +25,7 @@ import { consume, sink, summarize, timeInterleaved, warmAndSize } from './lib/ti
 import { difflux, peers, timingWrap } from './lib/peers.mjs';
 import { profileSmallProblem } from './lib/profile.mjs';
 import numeric from 'numeric';
+import { writeHead } from './lib/results.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -567,7 +568,8 @@ md.push('## Where difflux is behind');
 md.push('');
 md.push(behindParagraph());
 md.push('');
-writeFileSync(new URL('./RESULTS.md', import.meta.url), md.join('\n') + '\n');
+// Sections 3 and on belong to the other bench scripts: only the head is replaced.
+writeHead(md.join('\n') + '\n', 3);
 log(`\nwrote bench/RESULTS.md (${totalS.toFixed(0)} s; sink ${sink().toExponential(3)})`);
 
 /** Shares of the profile's self time by kind of work (all rows, not only the top ones). */

@@ -9,15 +9,12 @@
 // function (Jacobians by forward differences, n + 1 evaluations each) and written with `ode`
 // (the whole solve in the engine, Jacobians by forward-mode AD on the tape). Tolerances,
 // output times and errors are the peers' (bench/stiff/peers.mjs), so rows compare directly.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { ode, ODEProblem, solve, Rosenbrock23, Rodas4, Rodas5P } from '../dist/node.js';
 import { runStiffPeers, markdownTable, errors, PROBLEMS, RTOLS, SEED } from './stiff/peers.mjs';
 import { summarize } from './lib/timing.mjs';
+import { writeSection } from './lib/results.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.env.BENCH_QUICK === '1' || process.argv.includes('--quick');
 const started = performance.now();
 
@@ -137,9 +134,6 @@ const md = [
   markdownTable(all),
   '',
 ];
-const resultsPath = join(root, 'bench/RESULTS.md');
-const previous = readFileSync(resultsPath, 'utf8');
-const cut = previous.indexOf('\n## 6. Stiff problems');
-writeFileSync(resultsPath, (cut >= 0 ? previous.slice(0, cut) : previous).replace(/\n+$/, '\n') + md.join('\n'));
+writeSection(6, md.join('\n'));
 console.log(md.slice(0, 16).join('\n'));
 console.log('wrote section 6 of bench/RESULTS.md');

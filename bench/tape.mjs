@@ -1,13 +1,14 @@
 // Right-hand-side cost per evaluation of compiled models (the engine's tape interpreter)
 // against the same model as a JavaScript function and as hand-written AssemblyScript (the
 // floor). Appends its section to bench/RESULTS.md (run after bench/run.mjs by `npm run bench`).
-import { readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { ode, Model, ODEProblem, solve, Tsit5 } from '../dist/node.js';
 import { lotkaVolterra, rober } from './lib/models.mjs';
+import { writeSection } from './lib/results.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const COUNT = 200000;
@@ -121,9 +122,5 @@ const md = [
   'For the vector model the target is at most 1.2× the hand-written cost: the table\'s hand-written column calls AssemblyScript\'s scalar Math.sin, Math.cos and Math.exp per element, while the tape runs the engine\'s own f64x2 versions two elements at a time; the line above compares with a hand-written loop on those same f64x2 functions. The target for scalar models is at most 2× the hand-written cost. The emitted code pays an indirect call and reads its parameters from memory at every evaluation; the interpreter (the only evaluator where run-time compilation is refused, as in workerd) dispatches every instruction through a `switch` and is far above the target.',
   '',
 ];
-// Replace this section if an earlier run of this script left one.
-const resultsPath = join(root, 'bench/RESULTS.md');
-const previous = readFileSync(resultsPath, 'utf8');
-const cut = previous.indexOf('\n## 3. Compiled models');
-writeFileSync(resultsPath, (cut >= 0 ? previous.slice(0, cut) : previous).replace(/\n+$/, '\n') + md.join('\n'));
+writeSection(3, md.join('\n'));
 console.log('wrote section 3 of bench/RESULTS.md');
