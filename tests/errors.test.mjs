@@ -148,4 +148,19 @@ test('a saveat step that would make too many save times is refused', () => {
   assert.throws(() => D.solve(lvProb(), D.Tsit5(), { saveat: 1e-12 }), /saveat step 1e-12 gives .* save times/);
 });
 
+test('a mass matrix of the wrong size or with NaN, or given to an explicit method, is a clear error', () => {
+  const f = (du, u) => { du[0] = -u[0]; du[1] = u[0] - u[1]; };
+  assert.throws(() => new D.ODEProblem(f, [1, 0], [0, 1], undefined, { massMatrix: [[1, 0, 0], [0, 1, 0], [0, 0, 1]] }), /massMatrix must be 2×2 \(the state has 2 values\), got 3 rows/);
+  assert.throws(() => new D.ODEProblem(f, [1, 0], [0, 1], undefined, { massMatrix: [[1, 0], [0]] }), /massMatrix row 1 must have 2 values/);
+  assert.throws(() => new D.ODEProblem(f, [1, 0], [0, 1], undefined, { massMatrix: [1, 0, 0, NaN] }), /massMatrix\[1\]\[1\] is NaN/);
+  const dae = new D.ODEProblem(f, [1, 0], [0, 1], undefined, { massMatrix: [[1, 0], [0, 0]] });
+  assert.equal(Array.from(dae.massMatrix), [1, 0, 0, 0]);
+  assert.throws(() => D.solve(dae, D.Tsit5()), /Tsit5 cannot solve a problem with a mass matrix/);
+  // The identity is no mass matrix at all.
+  const plain = new D.ODEProblem(f, [1, 0], [0, 1], undefined, { massMatrix: [1, 0, 0, 1] });
+  assert.is(plain.massMatrix, undefined);
+  assert.is(D.solve(plain, D.Tsit5()).retcode, 'Success');
+  assert.is(D.memoryInUse(), 0);
+});
+
 test.run();

@@ -76,7 +76,15 @@ export const B_LANES = 60; // tangent lanes per forward sweep
 export const B_NJAC = 61; // Jacobian evaluations
 export const B_NW = 62; // W factorizations
 export const B_NSOLVE = 63; // linear solves (one right-hand side each)
-export const B_SIZE = 64;
+// --- implicit methods in general (wmatrix.ts)
+export const B_MASS = 64; // the mass matrix M (n×n row-major; 0: the identity)
+export const B_NNONLIN = 65; // nonlinear (Newton) iterations
+export const B_NNONLINFAIL = 66; // nonlinear solves that did not converge
+export const B_NSWITCH = 67; // switches between a nonstiff and a stiff method
+// Slots 68–159 are kept for the implicit families' own fields, one range each so their
+// layouts do not collide: 68–79 Rosenbrock extensions, 80–99 SDIRK, 100–119 BDF,
+// 120–139 Radau, 140–159 automatic switching.
+export const B_SIZE = 160;
 
 // Dense record: t_start, dt, t_end, extrasDone, then u_start (n), then every stage (n each).
 export const DENSE_HEAD = 4;

@@ -35,7 +35,7 @@ import {
   B_ABSTOL, B_RELTOL, B_U, B_UPREV, B_TMP, B_ERR, B_K, B_STRIDE,
   B_TSTOPS, B_NTSTOPS, B_NSAVEAT, B_SAVE_EVERY, B_SAVE_START, B_SAVE_END, B_DENSE,
   B_CALLBACKS, B_NACCEPT, B_NREJECT, B_T, B_TPREV, B_DTCUR, B_EXTRAS_DONE,
-  B_TOL_SCALAR, B_TAPE, B_REGS, B_JAC, B_WMAT, B_PIV, B_LANES, B_NJAC, B_NW, B_NSOLVE,
+  B_TOL_SCALAR, B_JAC, B_WMAT, B_PIV,
   T_ORDER, T_C, T_ROWSTART, T_IDX, T_COEF, T_ERR_N, T_ERR_IDX, T_ERR_COEF,
   R_KIND, R_NSTAGES, R_GAMMA, R_D, R_CROWSTART, R_CIDX, R_CCOEF, R_B_N, R_B_IDX, R_B_COEF,
   R_REUSE_F, R_C32, ROS_KIND_23,
@@ -43,53 +43,13 @@ import {
   RET_INITIALFAILURE, RET_ABORTED,
 } from './layout';
 import { combine, copyVec, axpyTo, allFinite } from '../linalg/vector';
-import { luFactor, luSolve } from '../linalg/lu';
 import { errorNorm } from './norm';
 import { f64At, setF64, ptrAt, i32At } from './block';
 import { pushSave, lastSavedT, saveCount } from './output';
 import { piReject, piAccept } from './controller';
 import { evalF, initialDt, interpolateStep } from './erk';
-import { jacobianDual, jacobianFD } from './jacobian';
+import { bump, solveW, scaleVec, formFactorW, computeJacobian, JAC_ABORTED, JAC_NONFINITE } from './wmatrix';
 import { acceptStep, stepEnd, stepSaveIdx, stepStopIdx, STEP_ABORT, STEP_EVENT, STEP_TERMINATE } from './accepted';
-
-// @ts-ignore: decorator
-@inline function bump(blk: usize, slot: i32): void {
-  setF64(blk, slot, f64At(blk, slot) + 1.0);
-}
-
-/** b = W⁻¹·b with W's factors, counted. */
-// @ts-ignore: decorator
-@inline function solveW(blk: usize, w: usize, piv: usize, n: i32, b: usize): void {
-  luSolve(w, n, n, piv, b, 1, 1);
-  bump(blk, B_NSOLVE);
-}
-
-/** x *= s */
-function scaleVec(x: usize, s: f64, n: i32): void {
-  for (let i = 0; i < n; i++) {
-    const p = x + (<usize>i << 3);
-    store<f64>(p, s * load<f64>(p));
-  }
-}
-
-/** W = I − g·J (n×n row-major). */
-function formW(w: usize, jac: usize, g: f64, n: i32): void {
-  const nn = n * n;
-  const gv = f64x2.splat(-g);
-  let q = 0;
-  for (; q + 2 <= nn; q += 2) {
-    const off = <usize>q << 3;
-    v128.store(w + off, f64x2.mul(gv, v128.load(jac + off)));
-  }
-  for (; q < nn; q++) {
-    const off = <usize>q << 3;
-    store<f64>(w + off, -g * load<f64>(jac + off));
-  }
-  for (let i = 0; i < n; i++) {
-    const p = w + (<usize>(i * n + i) << 3);
-    store<f64>(p, 1.0 + load<f64>(p));
-  }
-}
 
 /**
  * One Rosenbrock23 attempt from (t, uprev) with W factored: the candidate into u. Returns
@@ -210,10 +170,6 @@ export function rosenbrockSolve(blk: usize): i32 {
   const jac = ptrAt(blk, B_JAC);
   const w = ptrAt(blk, B_WMAT);
   const piv = ptrAt(blk, B_PIV);
-  const tape = ptrAt(blk, B_TAPE);
-  const regs = ptrAt(blk, B_REGS);
-  // Forward-mode AD when the problem is a compiled model and lanes were set up for it.
-  const byDual = tape != 0 && i32At(blk, B_LANES) > 0;
   const atol = ptrAt(blk, B_ABSTOL);
   const rtol = ptrAt(blk, B_RELTOL);
   const tolScalar = f64At(blk, B_TOL_SCALAR) != 0;
@@ -286,14 +242,10 @@ export function rosenbrockSolve(blk: usize): i32 {
       haveF0 = true;
     }
     if (!haveJ) {
-      if (byDual) {
-        jacobianDual(blk, tape, regs, n, t, u, jac, dT, ptrAt(blk, B_ERR));
-      } else if (!jacobianFD(blk, n, t, tdir, u, f0, jac, dT, tmp, fs, atol)) {
-        return finish(blk, t, RET_ABORTED);
-      }
-      bump(blk, B_NJAC);
+      const jc = computeJacobian(blk, n, t, tdir, u, f0, jac, dT, tmp, fs, atol);
+      if (jc == JAC_ABORTED) return finish(blk, t, RET_ABORTED);
       // A Jacobian that is not finite at an accepted state does not get better with dt.
-      if (!allFinite(jac, n * n) || !allFinite(dT, n)) { ret = RET_UNSTABLE; break; }
+      if (jc == JAC_NONFINITE) { ret = RET_UNSTABLE; break; }
       haveJ = true;
     }
     const dts = tdir * h;
@@ -304,9 +256,7 @@ export function rosenbrockSolve(blk: usize): i32 {
     setF64(blk, B_U, <f64>u);
     setF64(blk, B_UPREV, <f64>uprev);
 
-    formW(w, jac, dts * rgamma, n);
-    bump(blk, B_NW);
-    const info = luFactor(w, n, n, piv);
+    const info = formFactorW(blk, w, piv, jac, dts * rgamma, n);
     let eest = 0.0;
     if (info != 0) {
       // W singular or not finite: no step with this dt. OrdinaryDiffEq answers EEst = 2 (a

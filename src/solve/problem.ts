@@ -16,6 +16,13 @@ export interface ODEProblemOptions {
    * that returns an array is out of place.
    */
   inplace?: boolean;
+  /**
+   * The mass matrix M of M·du/dt = f(u, p, t), constant and possibly singular (rows of zeros
+   * make algebraic equations: an index-1 DAE), as DifferentialEquations.jl's `mass_matrix`.
+   * An n×n array of rows or n² values row by row. Only implicit methods that take it accept
+   * such a problem. Omitted: the identity.
+   */
+  massMatrix?: ArrayLike<ArrayLike<number>> | ArrayLike<number>;
 }
 
 /**
@@ -37,6 +44,8 @@ export class ODEProblem<P = unknown> {
   readonly tspan: readonly [number, number];
   readonly p: P;
   readonly inplace: boolean;
+  /** M of M·du/dt = f, n² values row by row; undefined for the identity. */
+  readonly massMatrix: Float64Array | undefined;
 
   constructor(f: RHS<P> | Model, u0: ArrayLike<number>, tspan: readonly [number, number] | number[], p?: P, options: ODEProblemOptions = {}) {
     if (typeof f !== 'function' && !(f instanceof Model)) throw new TypeError('ODEProblem: f must be a function (du, u, p, t) => void or (u, p, t) => array, or a model from ode`…`');
@@ -49,6 +58,8 @@ export class ODEProblem<P = unknown> {
     this.f = f;
     this.tspan = [t0, t1];
     this.p = p as P;
+    if (options === null || typeof options !== 'object') throw new TypeError('ODEProblem: options must be an object, e.g. { massMatrix: M }');
+    this.massMatrix = options.massMatrix === undefined ? undefined : readMassMatrix(options.massMatrix, this.u0.length);
     if (f instanceof Model) {
       if (this.u0.length !== f.length) {
         const shape = f.states.map((s, i) => (f.sizes[i] > 1 ? `${s}[${f.sizes[i]}]` : s)).join(', ');
@@ -77,4 +88,32 @@ function probeInPlace<P>(f: RHS<P>, u0: Float64Array, p: P, t0: number): boolean
     throw new TypeError(`ODEProblem: f threw when called to tell whether it is in place; pass { inplace: true | false } (${(e as Error)?.message ?? e})`);
   }
   return !(r != null && typeof r === 'object' && typeof (r as ArrayLike<number>).length === 'number');
+}
+
+/** M as n² values row by row, checked; the identity reads as undefined (no mass matrix). */
+function readMassMatrix(m: ArrayLike<ArrayLike<number>> | ArrayLike<number>, n: number): Float64Array | undefined {
+  if (m == null || typeof (m as ArrayLike<unknown>).length !== 'number') {
+    throw new TypeError(`ODEProblem: massMatrix must be an ${n}×${n} array of rows or ${n * n} numbers row by row`);
+  }
+  const out = new Float64Array(n * n);
+  const rows = m as ArrayLike<unknown>;
+  if (rows.length === n && n > 0 && typeof rows[0] === 'object' && rows[0] !== null) {
+    for (let i = 0; i < n; i++) {
+      const r = rows[i] as ArrayLike<number>;
+      if (r == null || typeof r !== 'object' || r.length !== n) {
+        throw new RangeError(`ODEProblem: massMatrix row ${i} must have ${n} values (the state has ${n}), got ${r == null || typeof r !== 'object' ? String(r) : r.length}`);
+      }
+      for (let j = 0; j < n; j++) out[i * n + j] = Number(r[j]);
+    }
+  } else if (rows.length === n * n) {
+    for (let q = 0; q < n * n; q++) out[q] = Number(rows[q]);
+  } else {
+    throw new RangeError(`ODEProblem: massMatrix must be ${n}×${n} (the state has ${n} values), got ${rows.length} ${typeof rows[0] === 'object' ? 'rows' : 'values'}`);
+  }
+  for (let q = 0; q < n * n; q++) {
+    if (!Number.isFinite(out[q])) throw new RangeError(`ODEProblem: massMatrix[${Math.floor(q / n)}][${q % n}] is ${out[q]}; it must be finite`);
+  }
+  let identity = true;
+  for (let i = 0; i < n && identity; i++) for (let j = 0; j < n; j++) if (out[i * n + j] !== (i === j ? 1 : 0)) { identity = false; break; }
+  return identity ? undefined : out;
 }

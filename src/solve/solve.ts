@@ -5,10 +5,9 @@
 import * as L from '../../assembly/solvers/layout.js';
 import { getEngine, type Engine } from '../runtime/engine.js';
 import { ODEProblem } from './problem.js';
-import { resolveAlgorithm, type Algorithm, type RosenbrockAlgorithm } from './algorithms.js';
+import { resolveAlgorithm, type Algorithm } from './algorithms.js';
 import { resolveOptions, type SolveOptions, type ResolvedOptions } from './options.js';
-import { tableauBlock } from './tableau-block.js';
-import { rosenbrockBlock } from './rosenbrock-block.js';
+import { driverFor, massMatrixKinds, type MethodBlock } from './drivers.js';
 import { flattenCallbacks } from './callbacks.js';
 import { EventRunner } from './events.js';
 import { retcodeName } from './retcode.js';
@@ -29,33 +28,20 @@ function controllerFor(alg: Algorithm) {
     gamma: c?.gamma ?? 0.9,
     qmin: c?.qmin ?? 0.2,
     qmax: c?.qmax ?? 10,
-    qsteadyMax: alg.kind === 'rosenbrock' ? 1.2 : 1,
+    qsteadyMax: driverFor(alg).qsteadyMax,
   };
 }
 
-/**
- * The method's block in engine memory, the stage vectors each saved step keeps for the dense
- * output (`ndense`), and the workspace vectors after u_n (`kvecs`).
- */
-export interface MethodBlock {
-  ptr: number;
-  ndense: number;
-  kvecs: number;
-}
+export type { MethodBlock } from './drivers.js';
 
+/** The method's block in engine memory (its driver's layout). */
 export function methodBlock(eng: Engine, alg: Algorithm): MethodBlock {
-  if (alg.kind === 'rosenbrock') {
-    const { ptr, layout } = rosenbrockBlock(eng, alg.tableau);
-    // The stages, then f(u_n), the stage's f, ∂f/∂t and Rosenbrock23's midpoint f.
-    return { ptr, ndense: layout.ndense, kvecs: layout.s + 4 };
-  }
-  const { ptr, norm } = tableauBlock(eng, alg.tableau);
-  return { ptr, ndense: norm.stotal, kvecs: norm.stotal };
+  return driverFor(alg).block(eng, alg);
 }
 
 /** Interpolation inside the current step, for the method's kind (0 on success). */
 export function interpolateWith(eng: Engine, alg: Algorithm, blk: number, t: number, out: number): number {
-  return alg.kind === 'rosenbrock' ? eng.raw.rosenbrockInterpolate(blk, t, out) : eng.raw.erkInterpolate(blk, t, out);
+  return driverFor(alg).interpolate(eng, blk, t, out);
 }
 
 function smallestReltol(opts: SolveOptions): number {
@@ -83,6 +69,10 @@ export function solve<P>(prob: ODEProblem<P>, alg?: Algorithm | string, options:
   const method = resolveAlgorithm(alg, smallestReltol(options));
   const n = prob.u0.length;
   const [t0, t1] = prob.tspan;
+  if (prob.massMatrix && !driverFor(method).massMatrix) {
+    const kinds = massMatrixKinds();
+    throw new Error(`solve: ${method.name} cannot solve a problem with a mass matrix (M·u' = f)` + (kinds.length ? `; use a method of kind ${kinds.join(' or ')}` : ''));
+  }
   const o = resolveOptions(options, n, t0, t1, method.adaptive);
   const eng = getEngine();
   const mb = methodBlock(eng, method);
@@ -129,43 +119,6 @@ export function allocWorkspace(eng: Engine, n: number, stotal: number): Workspac
   };
 }
 
-/** Largest n for the dense n×n matrices of a Rosenbrock solve (two of them: J and W). */
-const MAX_DENSE_N = 8192;
-
-/**
- * A Rosenbrock solve's matrices and Jacobian scratch: J, W and W's pivots, and for a compiled
- * model with `autodiff` the forward sweeps' tangent registers, seeds and output tangents.
- */
-function allocRosenbrock(eng: Engine, blk: number, prob: ODEProblem<unknown>, method: RosenbrockAlgorithm): void {
-  const n = prob.u0.length;
-  if (n > MAX_DENSE_N) {
-    throw new RangeError(`solve: ${method.name} factors a dense ${n}×${n} matrix each step; at most ${MAX_DENSE_N} states are supported`);
-  }
-  const jac = eng.alloc(8 * n * n);
-  const w = eng.alloc(8 * n * n);
-  const piv = eng.alloc(4 * n);
-  let lanes = 0;
-  let tang = 0;
-  let seed = 0;
-  let outT = 0;
-  if (prob.model && method.autodiff) {
-    // One forward sweep carries up to 64 columns of [∂f/∂u | ∂f/∂t].
-    lanes = Math.min(n + 1, 64);
-    tang = eng.alloc(8 * Math.max(1, prob.model.tape.regs.length) * lanes);
-    seed = eng.alloc(8 * (n + 1) * lanes);
-    outT = eng.alloc(8 * n * lanes);
-  }
-  const F = eng.f64;
-  const b = blk >>> 3;
-  F[b + L.B_JAC] = jac;
-  F[b + L.B_WMAT] = w;
-  F[b + L.B_PIV] = piv;
-  F[b + L.B_LANES] = lanes;
-  F[b + L.B_TANG] = tang;
-  F[b + L.B_SEED] = seed;
-  F[b + L.B_OUTT] = outT;
-}
-
 function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: ResolvedOptions, mb: MethodBlock): Solution<P> {
   const n = prob.u0.length;
   const [t0, t1] = prob.tspan;
@@ -174,12 +127,13 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
   const pTstops = eng.alloc(8 * o.tstops.length);
   const pSaveat = eng.alloc(8 * o.saveat.length);
 
+  const driver = driverFor(method);
   const ctl = controllerFor(method);
   writeWorkspace(eng.f64, blk, n, mb.ptr, ws);
   const save = new OutputBuffer(eng, blk, L.B_SAVE_PTR, L.B_SAVE_CAP, n + 1, o.saveEverystep ? 64 : o.saveat.length + 2);
   const dense = new OutputBuffer(eng, blk, L.B_DENSE_PTR, L.B_DENSE_CAP, L.DENSE_HEAD + ws.nPad * (1 + mb.ndense), o.dense ? 16 : 0);
   attachModel(eng, blk, prob as ODEProblem<unknown>);
-  if (method.kind === 'rosenbrock') allocRosenbrock(eng, blk, prob as ODEProblem<unknown>, method);
+  driver.prepare?.(eng, blk, prob as ODEProblem<unknown>, method);
   // Every allocation of this solve is made: the view below stays valid until the engine runs.
   const F = eng.f64;
   const b = blk >>> 3;
@@ -244,7 +198,7 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
         throw new Error(`solve: a callback condition threw at t = ${t0}: ${(e as Error)?.message ?? e}`, { cause: e });
       }
     }
-    return method.kind === 'rosenbrock' ? eng.raw.rosenbrockSolve(blk) : eng.raw.erkSolve(blk);
+    return driver.solve(eng, blk);
   });
   // Memory only moves when `grow` allocated, which refreshed the engine's views.
   const G = eng.f64;
@@ -277,7 +231,7 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
     };
   }
   const stats: SolveStats = {
-    nf: G[b + L.B_NF], nw: G[b + L.B_NW], nsolve: G[b + L.B_NSOLVE], njacs: G[b + L.B_NJAC], nnonliniter: 0, nnonlinconvfail: 0,
+    nf: G[b + L.B_NF], nw: G[b + L.B_NW], nsolve: G[b + L.B_NSOLVE], njacs: G[b + L.B_NJAC], nnonliniter: G[b + L.B_NNONLIN], nnonlinconvfail: G[b + L.B_NNONLINFAIL],
     naccept: G[b + L.B_NACCEPT], nreject: G[b + L.B_NREJECT],
   };
   return new Solution<P>(prob, method.name, t, u, retcodeName(code), stats, denseData);

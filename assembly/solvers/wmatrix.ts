@@ -1,0 +1,104 @@
+// The linear algebra every implicit method shares: W = M − g·J (M the mass matrix, the
+// identity when the problem has none), its factorization and solves, the Jacobian at a state
+// and the counters the solution's stats report.
+
+import { B_NSOLVE, B_NJAC, B_NW, B_LANES, B_TAPE, B_REGS, B_ERR, B_MASS } from './layout';
+import { f64At, setF64, ptrAt, i32At } from './block';
+import { luFactor, luSolve } from '../linalg/lu';
+import { allFinite } from '../linalg/vector';
+import { jacobianDual, jacobianFD } from './jacobian';
+
+// @ts-ignore: decorator
+@inline export function bump(blk: usize, slot: i32): void {
+  setF64(blk, slot, f64At(blk, slot) + 1.0);
+}
+
+/** b = W⁻¹·b with W's factors, counted in B_NSOLVE. */
+// @ts-ignore: decorator
+@inline export function solveW(blk: usize, w: usize, piv: usize, n: i32, b: usize): void {
+  luSolve(w, n, n, piv, b, 1, 1);
+  bump(blk, B_NSOLVE);
+}
+
+/** x *= s */
+export function scaleVec(x: usize, s: f64, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const p = x + (<usize>i << 3);
+    store<f64>(p, s * load<f64>(p));
+  }
+}
+
+/** W = M − g·J (n×n row-major); `mass` 0 stands for the identity. */
+export function formW(w: usize, jac: usize, g: f64, n: i32, mass: usize): void {
+  const nn = n * n;
+  const gv = f64x2.splat(-g);
+  let q = 0;
+  if (mass == 0) {
+    for (; q + 2 <= nn; q += 2) {
+      const off = <usize>q << 3;
+      v128.store(w + off, f64x2.mul(gv, v128.load(jac + off)));
+    }
+    for (; q < nn; q++) {
+      const off = <usize>q << 3;
+      store<f64>(w + off, -g * load<f64>(jac + off));
+    }
+    for (let i = 0; i < n; i++) {
+      const p = w + (<usize>(i * n + i) << 3);
+      store<f64>(p, 1.0 + load<f64>(p));
+    }
+    return;
+  }
+  for (; q + 2 <= nn; q += 2) {
+    const off = <usize>q << 3;
+    v128.store(w + off, f64x2.add(v128.load(mass + off), f64x2.mul(gv, v128.load(jac + off))));
+  }
+  for (; q < nn; q++) {
+    const off = <usize>q << 3;
+    store<f64>(w + off, load<f64>(mass + off) - g * load<f64>(jac + off));
+  }
+}
+
+/** Forms W = M − g·J and factors it in place, counted in B_NW: luFactor's code (0: usable). */
+export function formFactorW(blk: usize, w: usize, piv: usize, jac: usize, g: f64, n: i32): i32 {
+  formW(w, jac, g, n, ptrAt(blk, B_MASS));
+  bump(blk, B_NW);
+  return luFactor(w, n, n, piv);
+}
+
+/** y = M·x (y = x without a mass matrix); y and x must not overlap unless M is the identity. */
+export function massTimes(blk: usize, y: usize, x: usize, n: i32): void {
+  const m = ptrAt(blk, B_MASS);
+  if (m == 0) {
+    if (y != x) memory.copy(y, x, <usize>n << 3);
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const row = m + (<usize>(i * n) << 3);
+    let s = 0.0;
+    for (let j = 0; j < n; j++) s += load<f64>(row + (<usize>j << 3)) * load<f64>(x + (<usize>j << 3));
+    store<f64>(y + (<usize>i << 3), s);
+  }
+}
+
+// Answers of computeJacobian.
+export const JAC_OK = 0;
+export const JAC_NONFINITE = 1; // J or ∂f/∂t has a NaN or an infinity
+export const JAC_ABORTED = 2; // the JavaScript right-hand side threw
+
+/**
+ * J = ∂f/∂u and dT = ∂f/∂t at (t, u), f0 = f(t, u): by forward-mode AD on a compiled model's
+ * tape when the solve set up tangent lanes, by forward differences otherwise (`tmp` and `fs`
+ * scratch vectors). Counted in B_NJAC.
+ */
+export function computeJacobian(
+  blk: usize, n: i32, t: f64, tdir: f64, u: usize, f0: usize, jac: usize, dT: usize, tmp: usize, fs: usize, atol: usize,
+): i32 {
+  const tape = ptrAt(blk, B_TAPE);
+  if (tape != 0 && i32At(blk, B_LANES) > 0) {
+    jacobianDual(blk, tape, ptrAt(blk, B_REGS), n, t, u, jac, dT, ptrAt(blk, B_ERR));
+  } else if (!jacobianFD(blk, n, t, tdir, u, f0, jac, dT, tmp, fs, atol)) {
+    return JAC_ABORTED;
+  }
+  bump(blk, B_NJAC);
+  return allFinite(jac, n * n) && allFinite(dT, n) ? JAC_OK : JAC_NONFINITE;
+}

@@ -1,0 +1,115 @@
+/**
+ * One driver per kind of method: how a solve lays out the method's coefficients, what extra
+ * memory it needs, which engine function integrates and which interpolates. `solve` and
+ * `Solution.at` go through this table, so a new family of methods is one entry here.
+ */
+import * as L from '../../assembly/solvers/layout.js';
+import type { Engine } from '../runtime/engine.js';
+import type { ODEProblem } from './problem.js';
+import type { Algorithm } from './algorithms.js';
+import { tableauBlock } from './tableau-block.js';
+import { rosenbrockBlock } from './rosenbrock-block.js';
+
+/**
+ * The method's block in engine memory, the stage vectors each saved step keeps for the dense
+ * output (`ndense`), and the workspace vectors after u_n (`kvecs`).
+ */
+export interface MethodBlock {
+  ptr: number;
+  ndense: number;
+  kvecs: number;
+}
+
+export interface Driver<A extends Algorithm = Algorithm> {
+  block(eng: Engine, alg: A): MethodBlock;
+  /** Allocations a solve needs beyond the workspace (matrices), pointed at from the block. */
+  prepare?(eng: Engine, blk: number, prob: ODEProblem<unknown>, alg: A): void;
+  /** Runs the integration: a RET_* code. */
+  solve(eng: Engine, blk: number): number;
+  /** Interpolates inside the block's current step into `out`: 0 on success. */
+  interpolate(eng: Engine, blk: number, t: number, out: number): number;
+  /** The PI controller keeps dt while 1 ≤ q ≤ qsteadyMax. */
+  qsteadyMax: number;
+  /** Whether the method solves M·u' = f with a mass matrix M. */
+  massMatrix: boolean;
+}
+
+/** Largest n for the dense n×n matrices of an implicit method. */
+export const MAX_DENSE_N = 8192;
+
+/**
+ * The Jacobian's and W's memory for an implicit method: J, W and W's pivots, the mass matrix
+ * when the problem has one, and for a compiled model with `autodiff` the forward sweeps'
+ * tangent registers, seeds and output tangents.
+ */
+export function allocJacobian(eng: Engine, blk: number, prob: ODEProblem<unknown>, name: string, autodiff: boolean): void {
+  const n = prob.u0.length;
+  if (n > MAX_DENSE_N) {
+    throw new RangeError(`solve: ${name} factors a dense ${n}×${n} matrix each step; at most ${MAX_DENSE_N} states are supported`);
+  }
+  const jac = eng.alloc(8 * n * n);
+  const w = eng.alloc(8 * n * n);
+  const piv = eng.alloc(4 * n);
+  const mass = prob.massMatrix ? eng.alloc(8 * n * n) : 0;
+  let lanes = 0;
+  let tang = 0;
+  let seed = 0;
+  let outT = 0;
+  if (prob.model && autodiff) {
+    // One forward sweep carries up to 64 columns of [∂f/∂u | ∂f/∂t].
+    lanes = Math.min(n + 1, 64);
+    tang = eng.alloc(8 * Math.max(1, prob.model.tape.regs.length) * lanes);
+    seed = eng.alloc(8 * (n + 1) * lanes);
+    outT = eng.alloc(8 * n * lanes);
+  }
+  const F = eng.f64;
+  const b = blk >>> 3;
+  F[b + L.B_JAC] = jac;
+  F[b + L.B_WMAT] = w;
+  F[b + L.B_PIV] = piv;
+  F[b + L.B_MASS] = mass;
+  if (mass) F.set(prob.massMatrix!, mass >>> 3);
+  F[b + L.B_LANES] = lanes;
+  F[b + L.B_TANG] = tang;
+  F[b + L.B_SEED] = seed;
+  F[b + L.B_OUTT] = outT;
+}
+
+const erkDriver: Driver<Extract<Algorithm, { kind: 'erk' }>> = {
+  block(eng, alg) {
+    const { ptr, norm } = tableauBlock(eng, alg.tableau);
+    return { ptr, ndense: norm.stotal, kvecs: norm.stotal };
+  },
+  solve: (eng, blk) => eng.raw.erkSolve(blk),
+  interpolate: (eng, blk, t, out) => eng.raw.erkInterpolate(blk, t, out),
+  qsteadyMax: 1,
+  massMatrix: false,
+};
+
+const rosenbrockDriver: Driver<Extract<Algorithm, { kind: 'rosenbrock' }>> = {
+  block(eng, alg) {
+    const { ptr, layout } = rosenbrockBlock(eng, alg.tableau);
+    // The stages, then f(u_n), the stage's f, ∂f/∂t and Rosenbrock23's midpoint f.
+    return { ptr, ndense: layout.ndense, kvecs: layout.s + 4 };
+  },
+  prepare: (eng, blk, prob, alg) => allocJacobian(eng, blk, prob, alg.name, alg.autodiff),
+  solve: (eng, blk) => eng.raw.rosenbrockSolve(blk),
+  interpolate: (eng, blk, t, out) => eng.raw.rosenbrockInterpolate(blk, t, out),
+  qsteadyMax: 1.2,
+  massMatrix: false,
+};
+
+const DRIVERS: { [K in Algorithm['kind']]: Driver<Extract<Algorithm, { kind: K }>> } = {
+  erk: erkDriver,
+  rosenbrock: rosenbrockDriver,
+};
+
+/** The driver of an algorithm's kind. */
+export function driverFor<A extends Algorithm>(alg: A): Driver<A> {
+  return DRIVERS[alg.kind] as unknown as Driver<A>;
+}
+
+/** Names of the algorithms whose driver takes a mass matrix (for error messages). */
+export function massMatrixKinds(): string[] {
+  return Object.entries(DRIVERS).filter(([, d]) => d.massMatrix).map(([k]) => k);
+}
