@@ -11,6 +11,7 @@ export { elementary as tapeElementary } from './tape/primal';
 export { tapeDual } from './tape/dual';
 export { tapeReverse } from './tape/reverse';
 export { luFactor, luSolve } from './linalg/lu';
+export { bandFactor, bandSolve } from './linalg/banded';
 
 /** Evaluates a compiled model's tape once: out = outputs(t, u) with the registers' parameters. */
 export function tapeEvaluate(tape: usize, regs: usize, t: f64, u: usize, out: usize): void {
