@@ -103,6 +103,10 @@ test('stiff in the middle: switches to the stiff method and back (nswitch 2), ac
     assert.ok(e < 100 * 1e-6, `${sol.alg}: dense error ${e}`);
     const last = sol.u[sol.u.length - 1];
     assert.ok(Math.abs(last[0] - Math.sin(10)) < 1e-5 && Math.abs(last[1] - bumpExact(10)[1]) < 1e-5);
+    // One save per accepted step of either method and the start once: nothing saved twice
+    // where a method took over, and the steps of both counted.
+    assert.is(sol.t.length, sol.stats.naccept + 1);
+    for (let i = 1; i < sol.t.length; i++) assert.ok(sol.t[i] > sol.t[i - 1], `t[${i}] = ${sol.t[i]} after ${sol.t[i - 1]}`);
   }
   const d = D.solve(bumpProb(), undefined, { reltol: 1e-6, abstol: 1e-6 });
   const t = D.solve(bumpProb(), D.Tsit5(), { reltol: 1e-6, abstol: 1e-6 });
@@ -176,6 +180,8 @@ test('explicit AutoVern7(Rodas5P()) on ROBER', () => {
   if (process.env.DIFFLUX_VERBOSE) console.log('AutoVern7(Rodas5P) ROBER', e, JSON.stringify(sol.stats));
   assert.ok(e <= 1, `scaled error ${e}`);
   assert.is(D.solve(roberProb(), 'AutoTsit5').alg, 'AutoTsit5(Rosenbrock23)');
+  assert.is(D.AutoTsit5().name, 'AutoTsit5(Rosenbrock23)');
+  assert.is(D.AutoVern7(D.Rodas4()).name, 'AutoVern7(Rodas4)');
 });
 
 test('stiffalgfirst starts with the stiff method and leaves it on a nonstiff problem', () => {
