@@ -138,6 +138,25 @@ test('the switch limit: at most switchMax returns to the nonstiff method (defaul
   }
 });
 
+test('the stiffness threshold and count are the ones asked for', () => {
+  const short = new D.ODEProblem(rober, R.u0, [0, 10]);
+  // A threshold nothing reaches: the nonstiff method all the way, bit for bit Tsit5.
+  const never = D.solve(short, D.AutoTsit5(undefined, { nonstifftol: 1e12 }), { reltol: 1e-4, abstol: 1e-8 });
+  const tsit5 = D.solve(short, D.Tsit5(), { reltol: 1e-4, abstol: 1e-8 });
+  assert.is(never.stats.nswitch, 0);
+  assert.is(never.stats.nf, tsit5.stats.nf);
+  assert.equal(Array.from(never.u[never.u.length - 1]), Array.from(tsit5.u[tsit5.u.length - 1]));
+  // The sooner the count may switch, the fewer explicit steps before it.
+  const soon = D.solve(short, D.AutoTsit5(undefined, { maxstiffstep: 0 }), { reltol: 1e-4, abstol: 1e-8 });
+  const late = D.solve(short, D.AutoTsit5(undefined, { maxstiffstep: 40 }), { reltol: 1e-4, abstol: 1e-8 });
+  const dflt = D.solve(short, D.AutoTsit5(), { reltol: 1e-4, abstol: 1e-8 });
+  for (const s of [soon, late, dflt]) assert.ok(s.stats.nswitch >= 1 && s.retcode === 'Success');
+  // Explicit steps: accepted steps less the stiff method's (one Jacobian per accepted step).
+  const explicit = (s) => s.stats.naccept - s.stats.njacs;
+  assert.ok(explicit(soon) < explicit(dflt) && explicit(dflt) < explicit(late), `${explicit(soon)}, ${explicit(dflt)}, ${explicit(late)}`);
+  assert.ok(explicit(late) - explicit(dflt) >= 30, 'maxstiffstep 40 waits at least 30 more stiff tests than 10');
+});
+
 test('dense output across switches agrees with the reference (ROBER between and at the reference times)', () => {
   const sol = D.solve(roberProb(), undefined, { reltol: 1e-6, abstol: 1e-10 });
   assert.ok(sol.stats.nswitch >= 1);
