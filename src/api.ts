@@ -20,6 +20,8 @@ export {
   Rosenbrock23, Rodas4, Rodas5P, algorithmNames,
 } from './solve/algorithms.js';
 export type { Algorithm, ERKAlgorithm, RosenbrockAlgorithm, RosenbrockOptions } from './solve/algorithms.js';
+export { AutoTsit5, AutoVern7, defaultAlgorithm, defaultStiffChoice } from './solve/auto.js';
+export type { AutoAlgorithm, AutoSwitchOptions } from './solve/auto.js';
 export type { ERKTableau } from './solve/tableaus/types.js';
 export type { RosenbrockTableau } from './solve/tableaus/rosenbrock.js';
 export { ContinuousCallback, DiscreteCallback, CallbackSet } from './solve/callbacks.js';

@@ -50,9 +50,9 @@ test('default tolerances are abstol 1e-6, reltol 1e-3', () => {
   assert.ok(c.t.length > a.t.length);
 });
 
-test('the default algorithm is Tsit5, Vern7 below reltol 1e-6', () => {
-  assert.is(D.solve(prob).alg, 'Tsit5');
-  assert.is(D.solve(prob, undefined, { reltol: 1e-8, abstol: 1e-8 }).alg, 'Vern7');
+test('the default algorithm is AutoTsit5, AutoVern7 below reltol 1e-6 (tests/auto.test.mjs tests the switching)', () => {
+  assert.is(D.solve(prob).alg, 'AutoTsit5(Rosenbrock23)');
+  assert.is(D.solve(prob, undefined, { reltol: 1e-8, abstol: 1e-8 }).alg, 'AutoVern7(Rodas5P)');
 });
 
 for (const [alg, tol, bound] of [['Tsit5', 1e-10, 1e-8], ['DP5', 1e-10, 1e-8], ['Vern7', 1e-11, 1e-9], ['Vern9', 1e-12, 1e-10], ['DP8', 1e-11, 1e-9], ['BS3', 1e-9, 5e-7]]) {

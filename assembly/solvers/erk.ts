@@ -25,6 +25,8 @@ import { f64At, setF64, ptrAt, i32At } from './block';
 import { pushSave, lastSavedT, saveCount } from './output';
 import { piReject, piAccept } from './controller';
 import { acceptStep, stepEnd, stepSaveIdx, stepStopIdx, STEP_ABORT, STEP_EVENT, STEP_TERMINATE } from './accepted';
+import { B_AUTO_MODE, AUTO_NONSTIFF, RET_SWITCH } from './layout-auto';
+import { nonstiffSwitch } from './stiffness';
 
 /**
  * Evaluates the right-hand side, counting it: a compiled model (emitted WebAssembly code, or
@@ -453,6 +455,8 @@ export function erkSolve(blk: usize): i32 {
   const fTape = ptrAt(blk, B_TAPE);
   const fFunc = <u32>ptrAt(blk, B_FUNC);
   const fRegs = ptrAt(blk, B_REGS);
+  // Automatic switching asks for a stiffness test after each accepted step (stiffness.ts).
+  const autoCheck = adaptive && i32At(blk, B_AUTO_MODE) == AUTO_NONSTIFF;
 
   let t = t0;
   let stopIdx = 0;
@@ -603,8 +607,9 @@ export function erkSolve(blk: usize): i32 {
       // The affect may have changed u: restart the FSAL chain from the new state.
       if (!evalWith(blk, fTape, fFunc, fRegs, t, u, kbase)) return finish(blk, t, RET_ABORTED);
       // A stop inside the event's step is still ahead.
-    } else if (end != 0) {
-      copyVec(kbase, kend, n);
+    } else {
+      if (autoCheck && tdir * (tf - t) > 0 && nonstiffSwitch(blk, tab, dts, dt, eest, saveIdx, stopIdx)) return finish(blk, t, RET_SWITCH);
+      if (end != 0) copyVec(kbase, kend, n);
     }
   }
 

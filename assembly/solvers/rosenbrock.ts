@@ -50,6 +50,8 @@ import { piReject, piAccept } from './controller';
 import { evalF, initialDt, interpolateStep } from './erk';
 import { bump, solveW, scaleVec, formFactorW, computeJacobian, JAC_ABORTED, JAC_NONFINITE } from './wmatrix';
 import { acceptStep, stepEnd, stepSaveIdx, stepStopIdx, STEP_ABORT, STEP_EVENT, STEP_TERMINATE } from './accepted';
+import { RET_SWITCH } from './layout-auto';
+import { stiffSwitch } from './stiffness';
 
 /**
  * One Rosenbrock23 attempt from (t, uprev) with W factored: the candidate into u. Returns
@@ -325,6 +327,8 @@ export function rosenbrockSolve(blk: usize): i32 {
     if (next == STEP_TERMINATE) { ret = RET_TERMINATED; break; }
     // The state moved to the event and the affect may have changed it: f(u_n) anew.
     if (next == STEP_EVENT) haveF0 = false;
+    // Automatic switching: hand back to the nonstiff method when the problem is no longer stiff.
+    else if (stiffSwitch(blk, jac, n, t, tf, tdir, dt, eest, saveIdx, stopIdx)) return finish(blk, t, RET_SWITCH);
   }
 
   if ((ret == RET_SUCCESS || ret == RET_TERMINATED) && saveEnd) {

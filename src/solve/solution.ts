@@ -25,6 +25,8 @@ export interface SolveStats {
   naccept: number;
   /** Rejected steps. */
   nreject: number;
+  /** Switches between the nonstiff and the stiff method (automatic switching; 0 otherwise). */
+  nswitch: number;
 }
 
 /** Per-step dense records as the engine wrote them (assembly/solvers/output.ts). */
@@ -40,6 +42,12 @@ export interface DenseData {
 }
 
 export class Solution<P = unknown> {
+  /**
+   * The dense output in pieces of consecutive steps made by one method, in the order of time
+   * (one piece unless the algorithm switched methods).
+   */
+  private readonly pieces: DenseData[];
+
   constructor(
     /** The problem that was solved. */
     readonly prob: ODEProblem<P>,
@@ -53,8 +61,13 @@ export class Solution<P = unknown> {
     readonly retcode: ReturnCode,
     /** Work counters. */
     readonly stats: SolveStats,
-    private readonly dense: DenseData | null,
-  ) {}
+    dense: DenseData | DenseData[] | null,
+  ) {
+    this.pieces = dense === null ? [] : Array.isArray(dense) ? dense.filter((d) => d.count > 0) : [dense];
+    this.hasDense = dense !== null;
+  }
+
+  private readonly hasDense: boolean;
 
   /** True when `retcode` is `Success` (or `Terminated` by a callback). */
   get success(): boolean {
@@ -77,23 +90,28 @@ export class Solution<P = unknown> {
   at(t: number): Float64Array;
   at(t: number, i: number): number;
   at(t: number, i?: number): Float64Array | number {
-    const d = this.dense;
-    if (!d) throw new Error('Solution.at: this solution has no dense output; solve with dense: true (the default unless saveat is given or saveEverystep is false)');
+    if (!this.hasDense) throw new Error('Solution.at: this solution has no dense output; solve with dense: true (the default unless saveat is given or saveEverystep is false)');
     if (typeof t !== 'number' || !Number.isFinite(t)) throw new RangeError(`Solution.at: t must be a finite number, got ${String(t)}`);
     const n = this.prob.u0.length;
     if (i !== undefined && (!Number.isInteger(i) || i < 0 || i >= n)) throw new RangeError(`Solution.at: index ${i} is outside 0..${n - 1}`);
-    if (d.count === 0) {
+    const P = this.pieces;
+    if (P.length === 0) {
       if (this.t.length && t === this.t[0]) return i === undefined ? this.u[0].slice() : this.u[0][i];
       throw new RangeError('Solution.at: the solution has no steps to interpolate');
     }
-    const R = d.records;
-    const tStart = R[0];
-    const tEnd = R[(d.count - 1) * d.recLen + 2];
+    const endOf = (d: DenseData) => d.records[(d.count - 1) * d.recLen + 2];
+    const tStart = P[0].records[0];
+    const tEnd = endOf(P[P.length - 1]);
     const dir = tEnd >= tStart ? 1 : -1;
     if (dir * (t - tStart) < 0 || dir * (t - tEnd) > 0) {
       throw new RangeError(`Solution.at: t = ${t} is outside the solved interval [${tStart}, ${tEnd}]`);
     }
-    // The first step whose end is past t (so a step's start time reads its saved state exactly).
+    // The first piece, then the first step in it, whose end is past t (so a step's start time
+    // reads its saved state exactly, also at a switch between methods).
+    let k = 0;
+    while (k < P.length - 1 && !(dir * (endOf(P[k]) - t) > 0)) k++;
+    const d = P[k];
+    const R = d.records;
     let lo = 0;
     let hi = d.count - 1;
     while (lo < hi) {
@@ -101,13 +119,12 @@ export class Solution<P = unknown> {
       if (dir * (R[mid * d.recLen + 2] - t) > 0) hi = mid;
       else lo = mid + 1;
     }
-    const out = this.interpolate(lo, t);
+    const out = this.interpolate(d, lo, t);
     return i === undefined ? out : out[i];
   }
 
   /** Runs the engine's interpolation on stored step `rec`. */
-  private interpolate(rec: number, t: number): Float64Array {
-    const d = this.dense!;
+  private interpolate(d: DenseData, rec: number, t: number): Float64Array {
     const eng = getEngine();
     const n = this.prob.u0.length;
     const { ptr: tab } = methodBlock(eng, d.method);

@@ -3,6 +3,7 @@
  * engine once, and copies the result out before releasing everything it allocated.
  */
 import * as L from '../../assembly/solvers/layout.js';
+import * as LA from '../../assembly/solvers/layout-auto.js';
 import { getEngine, type Engine } from '../runtime/engine.js';
 import { ODEProblem } from './problem.js';
 import { resolveAlgorithm, type Algorithm } from './algorithms.js';
@@ -14,6 +15,7 @@ import { retcodeName } from './retcode.js';
 import { Solution, type DenseData, type SolveStats } from './solution.js';
 import { RhsCaller } from './rhs.js';
 import { loadTape } from '../model/evaluate.js';
+import { defaultAlgorithm, isAutoAlgorithm, AutoTsit5, AutoVern7, type AutoAlgorithm } from './auto.js';
 
 /**
  * Controller constants: OrdinaryDiffEq's PI defaults for the method's order, then its
@@ -60,25 +62,54 @@ function smallestReltol(opts: SolveOptions): number {
  * const sol = solve(prob, Tsit5(), { reltol: 1e-8, abstol: 1e-8 });
  * sol.at(3.5); // dense output
  * ```
- * `alg` may be an algorithm object (`Tsit5()`) or its name (`'Tsit5'`); omitted, Tsit5 is
- * used (Vern7 when reltol < 1e-6). A failed integration returns a Solution whose
- * `retcode` says why; errors thrown by `f` or a callback are rethrown.
+ * `alg` may be an algorithm object (`Tsit5()`, `AutoTsit5(Rodas5P())`) or its name
+ * (`'Tsit5'`); omitted, the default algorithm is used: AutoTsit5 (AutoVern7 when
+ * reltol < 1e-6), which switches to a stiff method (Rosenbrock23, or Rodas5P at tight
+ * tolerances, with a mass matrix or above 50 states) where the problem is stiff. A failed
+ * integration returns a Solution whose `retcode` says why; errors thrown by `f` or a
+ * callback are rethrown.
  */
-export function solve<P>(prob: ODEProblem<P>, alg?: Algorithm | string, options: SolveOptions = {}): Solution<P> {
+export function solve<P>(prob: ODEProblem<P>, alg?: Algorithm | AutoAlgorithm | string, options: SolveOptions = {}): Solution<P> {
   if (!(prob instanceof ODEProblem)) throw new TypeError('solve: the first argument must be an ODEProblem');
-  const method = resolveAlgorithm(alg, smallestReltol(options));
   const n = prob.u0.length;
   const [t0, t1] = prob.tspan;
-  if (prob.massMatrix && !driverFor(method).massMatrix) {
-    const kinds = massMatrixKinds();
-    throw new Error(`solve: ${method.name} cannot solve a problem with a mass matrix (M·u' = f)` + (kinds.length ? `; use a method of kind ${kinds.join(' or ')}` : ''));
+  const reltol = smallestReltol(options);
+  let method: Algorithm | AutoAlgorithm;
+  if (alg === undefined) method = defaultAlgorithm(n, reltol, !!prob.massMatrix);
+  else if (alg === 'AutoTsit5') method = AutoTsit5();
+  else if (alg === 'AutoVern7') method = AutoVern7();
+  else if (isAutoAlgorithm(alg)) method = alg;
+  else method = resolveAlgorithm(alg, reltol);
+  let phases: Algorithm[];
+  let first = 0;
+  let auto: AutoAlgorithm | undefined;
+  if (method.kind === 'auto') {
+    if (options && typeof options === 'object' && options.adaptive === false) {
+      throw new Error(`solve: ${method.name} switches methods by stiffness detection, which needs adaptive stepping; pass a single method for a fixed-dt solve`);
+    }
+    if (prob.massMatrix) {
+      // A mass-matrix problem starts stiff and never switches (DifferentialEquations.jl's default).
+      phases = [method.stiff];
+    } else {
+      phases = [method.nonstiff, method.stiff];
+      first = method.options.stiffalgfirst ? 1 : 0;
+      auto = method;
+    }
+  } else {
+    phases = [method];
   }
-  const o = resolveOptions(options, n, t0, t1, method.adaptive);
+  for (const m of phases) {
+    if (prob.massMatrix && !driverFor(m).massMatrix) {
+      const kinds = massMatrixKinds();
+      throw new Error(`solve: ${m.name} cannot solve a problem with a mass matrix (M·u' = f)` + (kinds.length ? `; use a method of kind ${kinds.join(' or ')}` : ''));
+    }
+  }
+  const o = resolveOptions(options, n, t0, t1, phases.every((m) => m.adaptive));
   const eng = getEngine();
-  const mb = methodBlock(eng, method);
+  const mbs = phases.map((m) => methodBlock(eng, m));
   const mark = eng.mark();
   try {
-    return run(eng, prob, method, o, mb);
+    return run(eng, prob, phases.map((a, i) => ({ alg: a, mb: mbs[i] })), first, auto, method.name, o);
   } finally {
     eng.release(mark);
   }
@@ -119,21 +150,31 @@ export function allocWorkspace(eng: Engine, n: number, stotal: number): Workspac
   };
 }
 
-function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: ResolvedOptions, mb: MethodBlock): Solution<P> {
+/** One method of a solve: the algorithm and its block in engine memory. */
+interface Phase {
+  alg: Algorithm;
+  mb: MethodBlock;
+}
+
+/**
+ * Runs the integration: one engine solve for a single method; for an automatic-switching
+ * algorithm, engine solves of the two methods in turn over one block and one output, each
+ * resuming where the other stopped with RET_SWITCH (assembly/solvers/stiffness.ts).
+ */
+function run<P>(eng: Engine, prob: ODEProblem<P>, phases: Phase[], first: number, auto: AutoAlgorithm | undefined, name: string, o: ResolvedOptions): Solution<P> {
   const n = prob.u0.length;
   const [t0, t1] = prob.tspan;
-  const ws = allocWorkspace(eng, n, mb.kvecs);
+  const ws = allocWorkspace(eng, n, Math.max(...phases.map((ph) => ph.mb.kvecs)));
   const blk = eng.alloc(L.B_SIZE * 8);
   const pTstops = eng.alloc(8 * o.tstops.length);
   const pSaveat = eng.alloc(8 * o.saveat.length);
 
-  const driver = driverFor(method);
-  const ctl = controllerFor(method);
-  writeWorkspace(eng.f64, blk, n, mb.ptr, ws);
+  writeWorkspace(eng.f64, blk, n, phases[first].mb.ptr, ws);
   const save = new OutputBuffer(eng, blk, L.B_SAVE_PTR, L.B_SAVE_CAP, n + 1, o.saveEverystep ? 64 : o.saveat.length + 2);
-  const dense = new OutputBuffer(eng, blk, L.B_DENSE_PTR, L.B_DENSE_CAP, L.DENSE_HEAD + ws.nPad * (1 + mb.ndense), o.dense ? 16 : 0);
+  // One dense buffer per method (their records differ in length); the running one is attached.
+  const denseBufs = phases.map((ph) => new OutputBuffer(eng, blk, L.B_DENSE_PTR, L.B_DENSE_CAP, L.DENSE_HEAD + ws.nPad * (1 + ph.mb.ndense), o.dense ? 16 : 0));
   attachModel(eng, blk, prob as ODEProblem<unknown>);
-  driver.prepare?.(eng, blk, prob as ODEProblem<unknown>, method);
+  for (const ph of phases) driverFor(ph.alg).prepare?.(eng, blk, prob as ODEProblem<unknown>, ph.alg);
   // Every allocation of this solve is made: the view below stays valid until the engine runs.
   const F = eng.f64;
   const b = blk >>> 3;
@@ -144,13 +185,6 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
   F[b + L.B_DTMIN] = o.dtmin;
   F[b + L.B_DTMAX] = o.dtmax;
   F[b + L.B_MAXITERS] = o.maxiters;
-  F[b + L.B_BETA1] = ctl.beta1;
-  F[b + L.B_BETA2] = ctl.beta2;
-  F[b + L.B_GAMMA] = ctl.gamma;
-  F[b + L.B_QMIN] = ctl.qmin;
-  F[b + L.B_QMAX] = ctl.qmax;
-  F[b + L.B_QSTEADY_MIN] = 1;
-  F[b + L.B_QSTEADY_MAX] = ctl.qsteadyMax;
   F[b + L.B_QOLDINIT] = 1e-4;
   F[b + L.B_TSTOPS] = pTstops;
   F[b + L.B_NTSTOPS] = o.tstops.length;
@@ -166,16 +200,30 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
   writeTolerance(F, o.reltol, ws.reltol >>> 3, n);
   if (o.tstops.length) F.set(o.tstops, pTstops >>> 3);
   if (o.saveat.length) F.set(o.saveat, pSaveat >>> 3);
+  if (auto) {
+    const a = auto.options;
+    F[b + LA.B_AUTO_STAGE_A] = auto.stagePair[0];
+    F[b + LA.B_AUTO_STAGE_B] = auto.stagePair[1];
+    F[b + LA.B_AUTO_STABSIZE] = auto.stabilitySize;
+    F[b + LA.B_AUTO_NONSTIFFTOL] = a.nonstifftol;
+    F[b + LA.B_AUTO_STIFFTOL] = a.stifftol;
+    F[b + LA.B_AUTO_MAXSTIFF] = a.maxstiffstep;
+    F[b + LA.B_AUTO_MAXNONSTIFF] = a.maxnonstiffstep;
+    F[b + LA.B_AUTO_DTFAC] = a.dtfac;
+  }
 
+  let cur = first;
   const callbacks = flattenCallbacks(o.callback);
   let events: EventRunner<P> | undefined;
   if (callbacks.length) {
+    // The runner lives across switches: its state (the conditions' last values) is here, and
+    // it interpolates with whichever method made the current step.
     events = new EventRunner<P>({
       p: prob.p,
       // The engine swaps its two state buffers every step: the block says which holds u now.
       stateView: () => rhs.slotView(eng.f64[b + L.B_U]),
       interpolate: (tq) => {
-        if (interpolateWith(eng, method, blk, tq, ws.out) !== 0) throw rhs.takeError() ?? new Error('difflux: interpolation failed');
+        if (interpolateWith(eng, phases[cur].alg, blk, tq, ws.out) !== 0) throw rhs.takeError() ?? new Error('difflux: interpolation failed');
         return rhs.slotView(ws.out);
       },
       setEventTime: (t) => { eng.f64[b + L.B_EVENT_T] = t; },
@@ -185,11 +233,16 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
 
   const rhs: RhsCaller<P> = new RhsCaller(eng, prob, ws, {
     // Move the buffer to a larger block at the arena top; the old one is freed with the solve.
-    grow: (kind, need) => (kind === L.GROW_SAVE ? save : dense).grow(need),
+    grow: (kind, need) => (kind === L.GROW_SAVE ? save : denseBufs[cur]).grow(need),
     onStep: (tprev, t) => (events ? events.onStep(tprev, t) : L.CB_NONE),
     onEvent: (t) => (events ? events.onEvent(t) : 0),
   });
 
+  const segments: DenseData[] = [];
+  let nswitch = 0;
+  let nback = 0;
+  let saveBase = 0;
+  let stopBase = 0;
   const code = eng.withHandlers(rhs, () => {
     if (events) {
       try {
@@ -198,12 +251,46 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
         throw new Error(`solve: a callback condition threw at t = ${t0}: ${(e as Error)?.message ?? e}`, { cause: e });
       }
     }
-    return driver.solve(eng, blk);
+    for (;;) {
+      const ph = phases[cur];
+      const G = eng.f64;
+      writeController(G, b, ph.alg);
+      G[b + L.B_TAB] = ph.mb.ptr;
+      denseBufs[cur].attach();
+      G[b + L.B_DENSE_COUNT] = 0;
+      if (auto) {
+        // After switchMax returns from the stiff method, the stiff method keeps the rest.
+        const stiffStays = cur === 1 && nback >= auto.options.switchMax;
+        G[b + LA.B_AUTO_MODE] = cur === 0 ? LA.AUTO_NONSTIFF : stiffStays ? LA.AUTO_OFF : LA.AUTO_STIFF;
+      }
+      const c = driverFor(ph.alg).solve(eng, blk);
+      if (o.dense) segments.push(denseSegment(eng.f64, b, denseBufs[cur], ws.nPad, ph));
+      if (c !== LA.RET_SWITCH) return c;
+      // Resume with the other method at the accepted step where this one stopped: its time and
+      // state, the dt the switch chose, the controller's last error, the output positions; no
+      // new initial dt and no second save of the start.
+      const H = eng.f64;
+      saveBase += H[b + LA.B_AUTO_SAVEIDX];
+      stopBase += H[b + LA.B_AUTO_STOPIDX];
+      H[b + L.B_T0] = H[b + L.B_T];
+      H[b + L.B_DT] = H[b + LA.B_AUTO_DT];
+      H[b + L.B_QOLDINIT] = H[b + LA.B_AUTO_ERROLD];
+      H[b + L.B_SAVE_START] = 0;
+      H[b + L.B_SAVEAT] = pSaveat + 8 * saveBase;
+      H[b + L.B_NSAVEAT] = o.saveat.length - saveBase;
+      H[b + L.B_TSTOPS] = pTstops + 8 * stopBase;
+      H[b + L.B_NTSTOPS] = o.tstops.length - stopBase;
+      // maxiters bounds the attempts of the whole solve.
+      H[b + L.B_MAXITERS] = Math.max(1, o.maxiters - H[b + L.B_NACCEPT] - H[b + L.B_NREJECT]);
+      cur = 1 - cur;
+      nswitch++;
+      if (cur === 0) nback++;
+    }
   });
   // Memory only moves when `grow` allocated, which refreshed the engine's views.
   const G = eng.f64;
   if (code === L.RET_ABORTED) {
-    const full = save.failure ?? dense.failure;
+    const full = save.failure ?? denseBufs.find((d) => d.failure)?.failure;
     if (full) throw full;
     const err = rhs.takeError() ?? events?.error;
     const tAt = G[b + L.B_T];
@@ -218,23 +305,38 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
     t[i] = G[q];
     u[i] = copyOut(G, q + 1, n);
   }
-  let denseData: DenseData | null = null;
-  if (o.dense) {
-    const nrec = G[b + L.B_DENSE_COUNT];
-    denseData = {
-      records: G.slice(dense.ptr >>> 3, (dense.ptr >>> 3) + nrec * dense.recLen),
-      count: nrec,
-      recLen: dense.recLen,
-      nPad: ws.nPad,
-      stotal: mb.ndense,
-      method,
-    };
-  }
+  G[b + L.B_NSWITCH] = nswitch;
   const stats: SolveStats = {
     nf: G[b + L.B_NF], nw: G[b + L.B_NW], nsolve: G[b + L.B_NSOLVE], njacs: G[b + L.B_NJAC], nnonliniter: G[b + L.B_NNONLIN], nnonlinconvfail: G[b + L.B_NNONLINFAIL],
-    naccept: G[b + L.B_NACCEPT], nreject: G[b + L.B_NREJECT],
+    naccept: G[b + L.B_NACCEPT], nreject: G[b + L.B_NREJECT], nswitch: G[b + L.B_NSWITCH],
   };
-  return new Solution<P>(prob, method.name, t, u, retcodeName(code), stats, denseData);
+  const dense = !o.dense ? null : phases.length === 1 ? segments[0] : segments;
+  return new Solution<P>(prob, name, t, u, retcodeName(code), stats, dense);
+}
+
+/** The controller constants of the method about to run. */
+function writeController(F: Float64Array, b: number, alg: Algorithm): void {
+  const ctl = controllerFor(alg);
+  F[b + L.B_BETA1] = ctl.beta1;
+  F[b + L.B_BETA2] = ctl.beta2;
+  F[b + L.B_GAMMA] = ctl.gamma;
+  F[b + L.B_QMIN] = ctl.qmin;
+  F[b + L.B_QMAX] = ctl.qmax;
+  F[b + L.B_QSTEADY_MIN] = 1;
+  F[b + L.B_QSTEADY_MAX] = ctl.qsteadyMax;
+}
+
+/** The dense records one engine solve wrote, copied out with the method that made them. */
+function denseSegment(G: Float64Array, b: number, buf: OutputBuffer, nPad: number, ph: Phase): DenseData {
+  const nrec = G[b + L.B_DENSE_COUNT];
+  return {
+    records: G.slice(buf.ptr >>> 3, (buf.ptr >>> 3) + nrec * buf.recLen),
+    count: nrec,
+    recLen: buf.recLen,
+    nPad,
+    stotal: ph.mb.ndense,
+    method: ph.alg,
+  };
 }
 
 function writeTolerance(F: Float64Array, tol: number | Float64Array, at: number, n: number): void {
@@ -290,8 +392,13 @@ class OutputBuffer {
     private cap: number,
   ) {
     this.ptr = eng.alloc(8 * recLen * cap);
-    eng.f64[(blk >>> 3) + ptrSlot] = this.ptr;
-    eng.f64[(blk >>> 3) + capSlot] = cap;
+    this.attach();
+  }
+
+  /** Points the block at this buffer (a solve with two methods keeps one dense buffer each). */
+  attach(): void {
+    this.eng.f64[(this.blk >>> 3) + this.ptrSlot] = this.ptr;
+    this.eng.f64[(this.blk >>> 3) + this.capSlot] = this.cap;
   }
 
   /** Set when room could not be had; the solve turns it into its error. */
