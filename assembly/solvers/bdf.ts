@@ -213,6 +213,7 @@ export function bdfSolve(blk: usize): i32 {
   let stopIdx = 0;
   let saveIdx = 0;
   let h = abs(f64At(blk, B_DT));
+  const hFixed = h; // the step of a fixed-dt solve, resumed after a shortened one
   setF64(blk, B_T, t);
 
   if (adaptive && h == 0) {
@@ -250,7 +251,7 @@ export function bdfSolve(blk: usize): i32 {
     if (iter > maxiters) { ret = RET_MAXITERS; break; }
     // Clip h to dtmax and to the next stop; the differences follow the new spacing.
     const nextStop = stopIdx < ntstops ? load<f64>(tstops + (<usize>stopIdx << 3)) : tf;
-    let hs = min(h, dtmax);
+    let hs = min(adaptive ? h : hFixed, dtmax);
     const dist = tdir * (nextStop - t);
     let hitsStop = false;
     if (hs >= dist || dist - hs <= 100.0 * f64.EPSILON * max(abs(t), abs(nextStop))) {
@@ -287,9 +288,11 @@ export function bdfSolve(blk: usize): i32 {
     setF64(blk, B_UPREV, <f64>uprev);
 
     let failed = false; // Newton failed or W is singular: retry with a fresh J, else halve h
+    let singular = false;
     if (c != wc) {
       if (formFactorW(blk, w, piv, jac, c, n) != 0) {
         failed = true;
+        singular = true;
         wc = NaN;
       } else {
         wc = c;
@@ -319,7 +322,8 @@ export function bdfSolve(blk: usize): i32 {
         continue;
       }
       if (!adaptive) {
-        ret = RET_CONVERGENCEFAILURE;
+        // Nothing smaller to try at a fixed dt (a singular W as in rosenbrock.ts: Unstable).
+        ret = singular ? RET_UNSTABLE : RET_CONVERGENCEFAILURE;
         break;
       }
       bump(blk, B_NREJECT);
