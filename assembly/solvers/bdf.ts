@@ -29,8 +29,9 @@
 //
 // The Jacobian is kept across steps while Newton converges: it is recomputed (at t_n, u_n)
 // when Newton fails with an old one, or converged slowly (more than NL_SLOW iterations); W is
-// refactored whenever c = h/γ_k changes. A Newton failure with a fresh Jacobian rejects the
-// step (h halved); at a fixed dt it ends the solve with ConvergenceFailure.
+// refactored whenever c = h/γ_k changes. A Newton failure (or a singular W) with a fresh
+// Jacobian rejects the step (h halved); at a fixed dt it ends the solve with
+// ConvergenceFailure (Unstable for a singular W, as the Rosenbrock driver).
 //
 // Dense output: the interpolating polynomial of the step, D_0 + Σ_{j=1..k} D_j·Π_{m<j}
 // (θ − 1 + m)/(m + 1) with θ = (t − t_n)/h, written as u_n + h·Σ_q w_q(θ)·(D_q/h): the weights
@@ -207,7 +208,7 @@ export function bdfSolve(blk: usize): i32 {
   const nsa = i32At(blk, B_NSAVEAT);
   let maxOrder = i32At(blk, B_BDF_MAXORDER);
   if (maxOrder < 1 || maxOrder > BDF_MAX_ORDER) maxOrder = BDF_MAX_ORDER;
-  const stepAlign = <usize>n << 3;
+  const vecBytes = <usize>n << 3;
 
   let t = t0;
   let stopIdx = 0;
@@ -232,7 +233,7 @@ export function bdfSolve(blk: usize): i32 {
   h = min(h, dtmax);
   startD(dbase, stride, u, f0, tdir * h, n);
   // The dense stages above the order stay 0.
-  for (let q = 0; q < BDF_NDENSE; q++) memory.fill(kbase + <usize>q * stride, 0, stepAlign);
+  for (let q = 0; q < BDF_NDENSE; q++) memory.fill(kbase + <usize>q * stride, 0, vecBytes);
 
   let order = 1;
   let nEqual = 0;
@@ -395,7 +396,7 @@ export function bdfSolve(blk: usize): i32 {
           store<f64>(kq + off, load<f64>(dq + off) * rdt);
         }
       } else {
-        memory.fill(kq, 0, stepAlign);
+        memory.fill(kq, 0, vecBytes);
       }
     }
     setF64(blk, B_BDF_ORDER, <f64>order);
