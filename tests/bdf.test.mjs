@@ -101,6 +101,16 @@ test('Van der Pol (mu = 1e6 to t = 2, the reference): within 100·reltol, JavaSc
   }
 });
 
+test('Van der Pol with mu = 1e3 on [0, 3000] (~1900 relaxation cycles): the value solvers agree on', () => {
+  // y(3000) ≈ (−1.83370, 0.77593), as CVODE and SciPy give it (bench/stiff/peers.mjs); the
+  // phase error over 1900 cycles makes this a test of tight-tolerance accuracy far out.
+  const sol = D.solve(new D.ODEProblem(vdpModel, vdp.u0, [0, 3000], { mu: 1e3 }), 'FBDF', { reltol: 1e-8, abstol: 1e-10, saveEverystep: false, maxiters: 1e7 });
+  assert.is(sol.retcode, 'Success');
+  const u = sol.u[sol.u.length - 1];
+  assert.ok(Math.abs(u[0] + 1.8337) < 5e-4 && Math.abs(u[1] - 0.77593) < 5e-4, String(u));
+  assert.is(D.memoryInUse(), 0);
+});
+
 // --- ROBER as an index-1 DAE: M = diag(1, 1, 0), third equation y1 + y2 + y3 − 1 = 0.
 const daeJs = (du, u) => {
   du[0] = -K.k1 * u[0] + K.k3 * u[1] * u[2];
