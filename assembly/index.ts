@@ -3,6 +3,7 @@
 
 export { erkSolve, erkInterpolate } from './solvers/erk';
 export { rosenbrockSolve, rosenbrockInterpolate } from './solvers/rosenbrock';
+export { bdfSolve, bdfInterpolate } from './solvers/bdf';
 
 import { tapePrimal } from './tape/primal';
 export { tapePrepare } from './tape/primal';

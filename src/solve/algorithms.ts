@@ -14,6 +14,8 @@ import { Tsit5 as Tsit5Tableau } from './tableaus/tsit5.js';
 import { Vern7 as Vern7Tableau } from './tableaus/vern7.js';
 import { Vern9 as Vern9Tableau } from './tableaus/vern9.js';
 import { DP8 as DP8Tableau } from './tableaus/dp8.js';
+import { FBDF, type BDFAlgorithm } from './bdf.js';
+export { FBDF } from './bdf.js';
 
 /** An explicit Runge–Kutta method. */
 export interface ERKAlgorithm {
@@ -44,7 +46,7 @@ export interface RosenbrockOptions {
   autodiff?: boolean;
 }
 
-export type Algorithm = ERKAlgorithm | RosenbrockAlgorithm;
+export type Algorithm = ERKAlgorithm | RosenbrockAlgorithm | BDFAlgorithm;
 
 const made = new Map<ERKTableau, ERKAlgorithm>();
 
@@ -114,6 +116,7 @@ export const Rodas5P = (opts?: RosenbrockOptions): RosenbrockAlgorithm => rosenb
 const REGISTRY: Record<string, () => Algorithm> = {
   Euler, Midpoint, Heun, Ralston, RK4, BS3, OwrenZen3, DP5, Tsit5, Vern7, Vern9, DP8,
   Rosenbrock23: () => Rosenbrock23(), Rodas4: () => Rodas4(), Rodas5P: () => Rodas5P(),
+  FBDF: () => FBDF(),
 };
 
 /** Names accepted by `solve(prob, 'Tsit5')`. */
@@ -130,6 +133,6 @@ export function resolveAlgorithm(alg: Algorithm | string | undefined, reltol: nu
   if (typeof alg === 'function') {
     throw new TypeError(`solve: pass the algorithm called, e.g. ${(alg as { name?: string }).name || 'Tsit5'}(), not the function`);
   }
-  if (alg && typeof alg === 'object' && ((alg as Algorithm).kind === 'erk' || (alg as Algorithm).kind === 'rosenbrock') && (alg as Algorithm).tableau) return alg;
+  if (alg && typeof alg === 'object' && ((alg as Algorithm).kind === 'erk' || (alg as Algorithm).kind === 'rosenbrock' || (alg as Algorithm).kind === 'bdf') && (alg as Algorithm).tableau) return alg;
   throw new TypeError(`solve: unknown algorithm ${JSON.stringify(alg)} (known: ${algorithmNames.join(', ')})`);
 }

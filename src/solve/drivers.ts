@@ -9,6 +9,8 @@ import type { ODEProblem } from './problem.js';
 import type { Algorithm } from './algorithms.js';
 import { tableauBlock } from './tableau-block.js';
 import { rosenbrockBlock } from './rosenbrock-block.js';
+import { bdfBlock } from './bdf-block.js';
+import * as LB from '../../assembly/solvers/layout-bdf.js';
 
 /**
  * The method's block in engine memory, the stage vectors each saved step keeps for the dense
@@ -99,9 +101,23 @@ const rosenbrockDriver: Driver<Extract<Algorithm, { kind: 'rosenbrock' }>> = {
   massMatrix: false,
 };
 
+// FBDF: the dense "stages" are D_q/dt, then the differences and Newton's vectors.
+const bdfDriver: Driver<Extract<Algorithm, { kind: 'bdf' }>> = {
+  block: (eng) => ({ ptr: bdfBlock(eng), ndense: LB.BDF_NDENSE, kvecs: LB.BDF_KVECS }),
+  prepare(eng, blk, prob, alg) {
+    allocJacobian(eng, blk, prob, alg.name, alg.autodiff);
+    eng.f64[(blk >>> 3) + LB.B_BDF_MAXORDER] = alg.maxOrder;
+  },
+  solve: (eng, blk) => eng.raw.bdfSolve(blk),
+  interpolate: (eng, blk, t, out) => eng.raw.bdfInterpolate(blk, t, out),
+  qsteadyMax: 1,
+  massMatrix: true,
+};
+
 const DRIVERS: { [K in Algorithm['kind']]: Driver<Extract<Algorithm, { kind: K }>> } = {
   erk: erkDriver,
   rosenbrock: rosenbrockDriver,
+  bdf: bdfDriver,
 };
 
 /** The driver of an algorithm's kind. */
