@@ -251,12 +251,14 @@ test('bad stiff methods and options give clear errors', () => {
   assert.is(D.solve(bumpProb(), D.Tsit5()).stats.nswitch, 0);
 });
 
-test('the default stiff choice: Rosenbrock23, Rodas5P at reltol < 1e-6, with a mass matrix or above 50 states', () => {
+test('the default stiff choice: Rosenbrock23, Rodas5P at reltol < 1e-6 or with a mass matrix, FBDF above 50 states', () => {
   assert.is(D.defaultStiffChoice(3, 1e-3, false).name, 'Rosenbrock23');
   assert.is(D.defaultStiffChoice(3, 1e-7, false).name, 'Rodas5P');
   assert.is(D.defaultStiffChoice(3, 1e-3, true).name, 'Rodas5P');
-  assert.is(D.defaultStiffChoice(51, 1e-3, false).name, 'Rodas5P');
-  assert.is(D.defaultAlgorithm(51, 1e-3, false).name, 'AutoTsit5(Rodas5P)');
+  assert.is(D.defaultStiffChoice(50, 1e-3, false).name, 'Rosenbrock23');
+  assert.is(D.defaultStiffChoice(51, 1e-3, false).name, 'FBDF');
+  assert.is(D.defaultStiffChoice(51, 1e-7, true).name, 'FBDF');
+  assert.is(D.defaultAlgorithm(51, 1e-3, false).name, 'AutoTsit5(FBDF)');
   assert.is(D.defaultAlgorithm(2, 1e-7, false).name, 'AutoVern7(Rodas5P)');
   // 60 states (20 copies of ROBER): the default still switches and solves.
   const m = 20;
@@ -265,7 +267,7 @@ test('the default stiff choice: Rosenbrock23, Rodas5P at reltol < 1e-6, with a m
   for (let c = 0; c < m; c++) u0[3 * c] = 1;
   const sol = D.solve(new D.ODEProblem(big, u0, [0, 1e5]), undefined, { reltol: 1e-4, abstol: 1e-9, saveEverystep: false });
   assert.is(sol.retcode, 'Success');
-  assert.is(sol.alg, 'AutoTsit5(Rodas5P)');
+  assert.is(sol.alg, 'AutoTsit5(FBDF)');
   assert.ok(sol.stats.nswitch >= 1);
   const k = R.t.indexOf(1e5);
   for (let i = 0; i < 3; i++) assert.ok(Math.abs(sol.u[1][3 * 7 + i] - R.u[k][i]) <= 100 * (1e-4 * R.u[k][i] + 1e-9));
@@ -308,6 +310,36 @@ test('memory is released after switching solves, failures and errors thrown in e
     () => D.solve(bumpProb(), undefined, { callback: new D.ContinuousCallback((u, t) => t - 5, () => { throw new Error('affect failed'); }) }),
     /callback threw.*affect failed/,
   );
+  assert.is(D.memoryInUse(), 0);
+});
+
+test('more than 50 states: the default switches to FBDF and matches a tight Rodas5P solve', () => {
+  // The 1-D Brusselator by the method of lines (Hairer–Wanner II, §IV.10), 40 points, 80 states.
+  const N = 40;
+  const c = (N + 1) * (N + 1) / 50;
+  const bruss = (du, y) => {
+    for (let i = 0; i < N; i++) {
+      const u = y[2 * i], v = y[2 * i + 1];
+      const ul = i > 0 ? y[2 * i - 2] : 1, ur = i < N - 1 ? y[2 * i + 2] : 1;
+      const vl = i > 0 ? y[2 * i - 1] : 3, vr = i < N - 1 ? y[2 * i + 3] : 3;
+      du[2 * i] = 1 + u * u * v - 4 * u + c * (ul - 2 * u + ur);
+      du[2 * i + 1] = 3 * u - u * u * v + c * (vl - 2 * v + vr);
+    }
+  };
+  const u0 = [];
+  for (let i = 0; i < N; i++) u0.push(1 + Math.sin((2 * Math.PI * (i + 1)) / (N + 1)), 3);
+  const prob = new D.ODEProblem(bruss, u0, [0, 10], undefined, { inplace: true });
+  const times = [1, 5, 10];
+  const ref = D.solve(prob, 'Rodas5P', { reltol: 1e-10, abstol: 1e-10, saveat: times });
+  const rt = 1e-5;
+  const sol = D.solve(prob, undefined, { reltol: rt, abstol: rt, saveat: times });
+  assert.is(sol.retcode, 'Success');
+  assert.is(sol.alg, 'AutoTsit5(FBDF)');
+  assert.ok(sol.stats.nswitch >= 1, `nswitch ${sol.stats.nswitch}`);
+  assert.ok(sol.stats.njacs >= 1);
+  let worst = 0;
+  sol.u.forEach((u, k) => u.forEach((x, i) => { worst = Math.max(worst, Math.abs(x - ref.u[k][i]) / (rt + rt * Math.abs(ref.u[k][i]))); }));
+  assert.ok(worst <= 100, `error ${worst}× the tolerance`);
   assert.is(D.memoryInUse(), 0);
 });
 

@@ -59,6 +59,8 @@ import { f64At, setF64, ptrAt, i32At } from './block';
 import { pushSave, lastSavedT, saveCount } from './output';
 import { evalF, initialDt, interpolateStep } from './erk';
 import { bump, formFactorW, computeJacobian, JAC_ABORTED, JAC_NONFINITE } from './wmatrix';
+import { RET_SWITCH } from './layout-auto';
+import { stiffSwitch } from './stiffness';
 import { acceptStep, stepEnd, stepSaveIdx, stepStopIdx, STEP_ABORT, STEP_EVENT, STEP_TERMINATE } from './accepted';
 import { newtonSolve, wrms, nlIters, nlEta, NL_ABORTED, NL_CONVERGED, NL_KAPPA, NL_MAXITER } from './bdf-newton';
 
@@ -453,6 +455,9 @@ export function bdfSolve(blk: usize): i32 {
       startD(dbase, stride, u, f0, tdir * h, n);
       order = 1;
       nEqual = 0;
+    } else if (stiffSwitch(blk, jac, n, t, tf, tdir, h, errNorm, saveIdx, stopIdx)) {
+      // Automatic switching: hand back to the nonstiff method when the problem is no longer stiff.
+      return finish(blk, t, RET_SWITCH);
     }
   }
 

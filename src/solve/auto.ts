@@ -9,7 +9,7 @@
  * `solve` resumes with the other method from that point (src/solve/solve.ts).
  */
 import type { Algorithm, ERKAlgorithm } from './algorithms.js';
-import { Tsit5, Vern7, Rosenbrock23, Rodas5P } from './algorithms.js';
+import { Tsit5, Vern7, Rosenbrock23, Rodas5P, FBDF } from './algorithms.js';
 
 /** Tuning of the switch, named as OrdinaryDiffEq.jl's `AutoSwitch` keywords (camelCase). */
 export interface AutoSwitchOptions {
@@ -137,12 +137,11 @@ export function isAutoAlgorithm(a: unknown): a is AutoAlgorithm {
 /**
  * The stiff method of the default algorithm (DifferentialEquations.jl's `stiffchoice`):
  * Rosenbrock23 for up to 50 states at reltol ≥ 1e-6 without a mass matrix, Rodas5P at
- * tighter tolerances or with a mass matrix. Above 50 states DifferentialEquations.jl takes
- * FBDF (and Krylov FBDF above 500); until difflux has FBDF, Rodas5P serves there too: this
- * function is the one place to change.
+ * tighter tolerances or with a mass matrix, FBDF above 50 states (DifferentialEquations.jl
+ * takes a Krylov FBDF above 500; difflux's FBDF factors a dense W at every size).
  */
 export function defaultStiffChoice(n: number, reltol: number, hasMassMatrix: boolean): Algorithm {
-  if (n > 50) return Rodas5P();
+  if (n > 50) return FBDF();
   if (reltol < 1e-6 || hasMassMatrix) return Rodas5P();
   return Rosenbrock23();
 }
