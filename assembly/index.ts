@@ -3,6 +3,7 @@
 
 export { erkSolve, erkInterpolate } from './solvers/erk';
 export { rosenbrockSolve, rosenbrockInterpolate } from './solvers/rosenbrock';
+export { sdirkSolve, sdirkInterpolate } from './solvers/sdirk';
 
 import { tapePrimal } from './tape/primal';
 export { tapePrepare } from './tape/primal';

@@ -18,7 +18,10 @@ export type { ReturnCode } from './solve/retcode.js';
 export {
   Euler, Midpoint, Heun, Ralston, RK4, BS3, OwrenZen3, DP5, Tsit5, Vern7, Vern9, DP8,
   Rosenbrock23, Rodas4, Rodas5P, algorithmNames,
+  ImplicitEuler, Trapezoid, TRBDF2, KenCarp4, Kvaerno5,
 } from './solve/algorithms.js';
+export type { SdirkAlgorithm, SdirkOptions } from './solve/algorithms.js';
+export type { SdirkTableau } from './solve/tableaus/sdirk.js';
 export type { Algorithm, ERKAlgorithm, RosenbrockAlgorithm, RosenbrockOptions } from './solve/algorithms.js';
 export type { ERKTableau } from './solve/tableaus/types.js';
 export type { RosenbrockTableau } from './solve/tableaus/rosenbrock.js';

@@ -9,6 +9,7 @@ import type { ODEProblem } from './problem.js';
 import type { Algorithm } from './algorithms.js';
 import { tableauBlock } from './tableau-block.js';
 import { rosenbrockBlock } from './rosenbrock-block.js';
+import { sdirkBlock, sdirkVectors, SDIRK_NDENSE, type SdirkExports } from './sdirk-block.js';
 
 /**
  * The method's block in engine memory, the stage vectors each saved step keeps for the dense
@@ -99,9 +100,19 @@ const rosenbrockDriver: Driver<Extract<Algorithm, { kind: 'rosenbrock' }>> = {
   massMatrix: false,
 };
 
+const sdirkDriver: Driver<Extract<Algorithm, { kind: 'sdirk' }>> = {
+  block: (eng, alg) => ({ ptr: sdirkBlock(eng, alg.tableau), ndense: SDIRK_NDENSE, kvecs: sdirkVectors(alg.tableau) }),
+  prepare: (eng, blk, prob, alg) => allocJacobian(eng, blk, prob, alg.name, alg.autodiff),
+  solve: (eng, blk) => (eng.raw as unknown as SdirkExports).sdirkSolve(blk),
+  interpolate: (eng, blk, t, out) => (eng.raw as unknown as SdirkExports).sdirkInterpolate(blk, t, out),
+  qsteadyMax: 1.2,
+  massMatrix: true,
+};
+
 const DRIVERS: { [K in Algorithm['kind']]: Driver<Extract<Algorithm, { kind: K }>> } = {
   erk: erkDriver,
   rosenbrock: rosenbrockDriver,
+  sdirk: sdirkDriver,
 };
 
 /** The driver of an algorithm's kind. */
