@@ -65,12 +65,14 @@ export function scaledRms(
  * receives ψ + z (the stage state). fs and dz are scratch vectors; uprev (u_n) scales the
  * norm. `state` points at two f64: ηold (read and, on convergence, written) and the last θ
  * (written). `newW`: W was refactored since the previous solve (η restarts from ηold^0.8).
+ * `trustFirst`: the first iterate may converge by η·‖Δz‖ ≤ κ (with error control; at a fixed
+ * dt nothing has tested ηold, so as OrdinaryDiffEq's nlsolve! only ‖Δz_1‖ < 1e-5 counts).
  * Iterations are counted in B_NNONLIN, failed solves in B_NNONLINFAIL.
  */
 export function newtonSolve(
   blk: usize, n: i32, t: f64, c: f64, psi: usize, z: usize, u: usize, fs: usize, dz: usize,
   w: usize, piv: usize, uprev: usize, atolV: usize, rtolV: usize, atolS: f64, rtolS: f64,
-  state: usize, newW: bool,
+  state: usize, newW: bool, trustFirst: bool,
 ): i32 {
   const mass = ptrAt(blk, B_MASS);
   const etaOld = load<f64>(state);
@@ -111,7 +113,7 @@ export function newtonSolve(
       eta = theta / (1.0 - theta);
     }
     addTo(z, dz, n);
-    if ((iter == 1 && ndz < FIRST_STEP_SMALL) || eta * ndz <= NEWTON_KAPPA) {
+    if ((iter == 1 && ndz < FIRST_STEP_SMALL) || ((iter > 1 || trustFirst) && eta * ndz <= NEWTON_KAPPA)) {
       finishU(u, psi, z, n);
       store<f64>(state, eta);
       store<f64>(state + 8, theta);

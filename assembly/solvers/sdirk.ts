@@ -73,7 +73,7 @@ const ATT_SINGULAR = 3;
 function attempt(
   blk: usize, tab: usize, n: i32, s: i32, kbase: usize, stride: usize, uprev: usize, u: usize,
   fs: usize, dz: usize, zv: usize, psi: usize, w: usize, piv: usize,
-  t: f64, dts: f64, c: f64, newW: bool, atolV: usize, rtolV: usize, atolS: f64, rtolS: f64,
+  t: f64, dts: f64, c: f64, newW: bool, adaptive: bool, atolV: usize, rtolV: usize, atolS: f64, rtolS: f64,
 ): i32 {
   const nodes = ptrAt(tab, T_C);
   const aRow = ptrAt(tab, T_ROWSTART);
@@ -93,7 +93,7 @@ function attempt(
     const p1 = load<i32>(pRow + (<usize>(i + 1) << 2));
     combine(zv, 0, c, pCoef + (<usize>p0 << 3), pIdx + (<usize>p0 << 2), p1 - p0, kbase, stride, n);
     const ti = t + load<f64>(nodes + (<usize>i << 3)) * dts;
-    const st = newtonSolve(blk, n, ti, c, psi, zv, u, fs, dz, w, piv, uprev, atolV, rtolV, atolS, rtolS, state, newW && i == 1);
+    const st = newtonSolve(blk, n, ti, c, psi, zv, u, fs, dz, w, piv, uprev, atolV, rtolV, atolS, rtolS, state, newW && i == 1, adaptive);
     if (st == NEWTON_RHS_THREW) return ATT_ABORTED;
     if (st != NEWTON_CONVERGED) return ATT_DIVERGED;
     thetaMax = max(thetaMax, load<f64>(state, 8));
@@ -285,7 +285,7 @@ export function sdirkSolve(blk: usize): i32 {
         code = info == 0 ? ATT_OK : ATT_SINGULAR;
       }
       if (code == ATT_OK) {
-        code = attempt(blk, tab, n, s, kbase, stride, uprev, u, fs, dz, zv, psi, w, piv, t, dts, c, newW, atolV, rtolV, atolS, rtolS);
+        code = attempt(blk, tab, n, s, kbase, stride, uprev, u, fs, dz, zv, psi, w, piv, t, dts, c, newW, adaptive, atolV, rtolV, atolS, rtolS);
       }
       if (code == ATT_ABORTED) return finish(blk, t, RET_ABORTED);
       if (code == ATT_OK || jFresh) break;

@@ -38,30 +38,31 @@ export interface SdirkTableau {
 
 const ODE_SDIRK = 'OrdinaryDiffEq.jl lib/OrdinaryDiffEqSDIRK/src/sdirk_tableaus.jl and imex_tableaus.jl';
 
-// Backward (implicit) Euler, order 1, L-stable. The Newton iteration starts from an explicit
-// Euler step (OrdinaryDiffEq's ImplicitEuler with its default linear predictor); the error is
-// estimated from second divided differences of the solution (OrdinaryDiffEq's :ie_dd2).
+// Backward (implicit) Euler, order 1, L-stable. The Newton iteration starts from u_n
+// (OrdinaryDiffEq's ImplicitEuler default, Predictor.Trivial); the error is estimated from
+// second divided differences of the solution (OrdinaryDiffEq's :ie_dd2).
 export const ImplicitEuler: SdirkTableau = {
   name: 'ImplicitEuler',
   order: 1,
   gamma: 1,
   c: [0, 1],
   A: [[], [0]],
-  predictor: [[], [1]],
+  predictor: [[], []],
   error: 'dd2',
   smooth: false,
   source: `${ODE_SDIRK} (ImplicitEulerESDIRKIMEXTableau); Hairer & Wanner, Solving ODEs II, §IV.3`,
 };
 
 // The trapezoidal rule (Crank–Nicolson), order 2, A-stable: U_1 = u_n + dt/2·(k_0 + k_1).
-// Error from third divided differences of the solution (OrdinaryDiffEq's :trap_dd3).
+// The Newton iteration starts from u_n, as OrdinaryDiffEq's Trapezoid (z = −dt/2·k_0 here);
+// error from third divided differences of the solution (OrdinaryDiffEq's :trap_dd3).
 export const Trapezoid: SdirkTableau = {
   name: 'Trapezoid',
   order: 2,
   gamma: 0.5,
   c: [0, 1],
   A: [[], [0.5]],
-  predictor: [[], [1]],
+  predictor: [[], [-1]],
   error: 'dd3',
   smooth: false,
   source: `${ODE_SDIRK} (TrapezoidESDIRKIMEXTableau)`,
