@@ -4,6 +4,7 @@
 export { erkSolve, erkInterpolate } from './solvers/erk';
 export { rosenbrockSolve, rosenbrockInterpolate } from './solvers/rosenbrock';
 export { bdfSolve, bdfInterpolate } from './solvers/bdf';
+export { sdirkSolve, sdirkInterpolate } from './solvers/sdirk';
 
 import { tapePrimal } from './tape/primal';
 export { tapePrepare } from './tape/primal';

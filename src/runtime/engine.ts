@@ -21,6 +21,8 @@ interface EngineExports {
   rosenbrockInterpolate(blk: number, t: number, out: number): number;
   bdfSolve(blk: number): number;
   bdfInterpolate(blk: number, t: number, out: number): number;
+  sdirkSolve(blk: number): number;
+  sdirkInterpolate(blk: number, t: number, out: number): number;
   tapePrepare(tape: number, regs: number): void;
   tapeEvaluate(tape: number, regs: number, t: number, u: number, out: number): void;
   tapeEvaluateMany(tape: number, regs: number, t: number, u: number, out: number, count: number): void;

@@ -16,6 +16,9 @@ import { Vern9 as Vern9Tableau } from './tableaus/vern9.js';
 import { DP8 as DP8Tableau } from './tableaus/dp8.js';
 import { FBDF, type BDFAlgorithm } from './bdf.js';
 export { FBDF } from './bdf.js';
+import * as sd from './tableaus/sdirk.js';
+import { sdirkAlgorithm, type SdirkAlgorithm, type SdirkOptions } from './sdirk-algorithm.js';
+export type { SdirkAlgorithm, SdirkOptions } from './sdirk-algorithm.js';
 
 /** An explicit Runge–Kutta method. */
 export interface ERKAlgorithm {
@@ -46,7 +49,7 @@ export interface RosenbrockOptions {
   autodiff?: boolean;
 }
 
-export type Algorithm = ERKAlgorithm | RosenbrockAlgorithm | BDFAlgorithm;
+export type Algorithm = ERKAlgorithm | RosenbrockAlgorithm | BDFAlgorithm | SdirkAlgorithm;
 
 const made = new Map<ERKTableau, ERKAlgorithm>();
 
@@ -113,14 +116,29 @@ export const Rodas4 = (opts?: RosenbrockOptions): RosenbrockAlgorithm => rosenbr
 /** Steinebach's Rodas5P: order 5, stiffly accurate, for stiff problems at tighter tolerances. */
 export const Rodas5P = (opts?: RosenbrockOptions): RosenbrockAlgorithm => rosenbrock(ros.Rodas5P, opts);
 
+/** Backward Euler (order 1, L-stable), error from divided differences of the solution. */
+export const ImplicitEuler = (opts?: SdirkOptions): SdirkAlgorithm => sdirkAlgorithm(sd.ImplicitEuler, opts);
+/** The trapezoidal rule (order 2, A-stable), error from divided differences of the solution. */
+export const Trapezoid = (opts?: SdirkOptions): SdirkAlgorithm => sdirkAlgorithm(sd.Trapezoid, opts);
+/** TR-BDF2 (Hosea–Shampine's ESDIRK form): order 2, L-stable, stiffly accurate. */
+export const TRBDF2 = (opts?: SdirkOptions): SdirkAlgorithm => sdirkAlgorithm(sd.TRBDF2, opts);
+/** Kennedy–Carpenter's ESDIRK 4(3) (the implicit part of ARK4(3)6L[2]SA): order 4, L-stable. */
+export const KenCarp4 = (opts?: SdirkOptions): SdirkAlgorithm => sdirkAlgorithm(sd.KenCarp4, opts);
+/** Kværnø's ESDIRK 5(4): order 5, L-stable, stiffly accurate. */
+export const Kvaerno5 = (opts?: SdirkOptions): SdirkAlgorithm => sdirkAlgorithm(sd.Kvaerno5, opts);
+
 const REGISTRY: Record<string, () => Algorithm> = {
   Euler, Midpoint, Heun, Ralston, RK4, BS3, OwrenZen3, DP5, Tsit5, Vern7, Vern9, DP8,
   Rosenbrock23: () => Rosenbrock23(), Rodas4: () => Rodas4(), Rodas5P: () => Rodas5P(),
   FBDF: () => FBDF(),
+  ImplicitEuler: () => ImplicitEuler(), Trapezoid: () => Trapezoid(), TRBDF2: () => TRBDF2(), KenCarp4: () => KenCarp4(), Kvaerno5: () => Kvaerno5(),
 };
 
 /** Names accepted by `solve(prob, 'Tsit5')`. */
 export const algorithmNames = Object.keys(REGISTRY);
+
+/** Kinds of algorithm object `solve` accepts (each has a driver in drivers.ts). */
+const STEPPER_KINDS = new Set<string>(['erk', 'rosenbrock', 'bdf', 'sdirk']);
 
 /** Resolves an algorithm given as an object or a name; a clear error for anything else. */
 export function resolveAlgorithm(alg: Algorithm | string | undefined, reltol: number): Algorithm {
@@ -133,6 +151,6 @@ export function resolveAlgorithm(alg: Algorithm | string | undefined, reltol: nu
   if (typeof alg === 'function') {
     throw new TypeError(`solve: pass the algorithm called, e.g. ${(alg as { name?: string }).name || 'Tsit5'}(), not the function`);
   }
-  if (alg && typeof alg === 'object' && ((alg as Algorithm).kind === 'erk' || (alg as Algorithm).kind === 'rosenbrock' || (alg as Algorithm).kind === 'bdf') && (alg as Algorithm).tableau) return alg;
+  if (alg && typeof alg === 'object' && STEPPER_KINDS.has((alg as Algorithm).kind) && (alg as Algorithm).tableau) return alg;
   throw new TypeError(`solve: unknown algorithm ${JSON.stringify(alg)} (known: ${algorithmNames.join(', ')})`);
 }

@@ -11,6 +11,7 @@ import { tableauBlock } from './tableau-block.js';
 import { rosenbrockBlock } from './rosenbrock-block.js';
 import { bdfBlock } from './bdf-block.js';
 import * as LB from '../../assembly/solvers/layout-bdf.js';
+import { sdirkBlock, sdirkVectors, SDIRK_NDENSE } from './sdirk-block.js';
 
 /**
  * The method's block in engine memory, the stage vectors each saved step keeps for the dense
@@ -114,10 +115,20 @@ const bdfDriver: Driver<Extract<Algorithm, { kind: 'bdf' }>> = {
   massMatrix: true,
 };
 
+const sdirkDriver: Driver<Extract<Algorithm, { kind: 'sdirk' }>> = {
+  block: (eng, alg) => ({ ptr: sdirkBlock(eng, alg.tableau), ndense: SDIRK_NDENSE, kvecs: sdirkVectors(alg.tableau) }),
+  prepare: (eng, blk, prob, alg) => allocJacobian(eng, blk, prob, alg.name, alg.autodiff),
+  solve: (eng, blk) => eng.raw.sdirkSolve(blk),
+  interpolate: (eng, blk, t, out) => eng.raw.sdirkInterpolate(blk, t, out),
+  qsteadyMax: 1.2,
+  massMatrix: true,
+};
+
 const DRIVERS: { [K in Algorithm['kind']]: Driver<Extract<Algorithm, { kind: K }>> } = {
   erk: erkDriver,
   rosenbrock: rosenbrockDriver,
   bdf: bdfDriver,
+  sdirk: sdirkDriver,
 };
 
 /** The driver of an algorithm's kind. */
