@@ -3,6 +3,8 @@
 
 export { erkSolve, erkInterpolate } from './solvers/erk';
 export { rosenbrockSolve, rosenbrockInterpolate } from './solvers/rosenbrock';
+export { radauSolve, radauInterpolate } from './solvers/radau';
+export { luFactorComplex, luSolveComplex } from './linalg/lu-complex';
 
 import { tapePrimal } from './tape/primal';
 export { tapePrepare } from './tape/primal';

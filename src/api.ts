@@ -18,8 +18,10 @@ export type { ReturnCode } from './solve/retcode.js';
 export {
   Euler, Midpoint, Heun, Ralston, RK4, BS3, OwrenZen3, DP5, Tsit5, Vern7, Vern9, DP8,
   Rosenbrock23, Rodas4, Rodas5P, algorithmNames,
+  RadauIIA5,
 } from './solve/algorithms.js';
 export type { Algorithm, ERKAlgorithm, RosenbrockAlgorithm, RosenbrockOptions } from './solve/algorithms.js';
+export type { RadauAlgorithm } from './solve/algorithms.js';
 export type { ERKTableau } from './solve/tableaus/types.js';
 export type { RosenbrockTableau } from './solve/tableaus/rosenbrock.js';
 export { ContinuousCallback, DiscreteCallback, CallbackSet } from './solve/callbacks.js';

@@ -14,6 +14,7 @@ import { Tsit5 as Tsit5Tableau } from './tableaus/tsit5.js';
 import { Vern7 as Vern7Tableau } from './tableaus/vern7.js';
 import { Vern9 as Vern9Tableau } from './tableaus/vern9.js';
 import { DP8 as DP8Tableau } from './tableaus/dp8.js';
+import type { RadauTableau } from './radau-block.js';
 
 /** An explicit Runge–Kutta method. */
 export interface ERKAlgorithm {
@@ -44,7 +45,7 @@ export interface RosenbrockOptions {
   autodiff?: boolean;
 }
 
-export type Algorithm = ERKAlgorithm | RosenbrockAlgorithm;
+export type Algorithm = ERKAlgorithm | RosenbrockAlgorithm | RadauAlgorithm;
 
 const made = new Map<ERKTableau, ERKAlgorithm>();
 
@@ -111,9 +112,44 @@ export const Rodas4 = (opts?: RosenbrockOptions): RosenbrockAlgorithm => rosenbr
 /** Steinebach's Rodas5P: order 5, stiffly accurate, for stiff problems at tighter tolerances. */
 export const Rodas5P = (opts?: RosenbrockOptions): RosenbrockAlgorithm => rosenbrock(ros.Rodas5P, opts);
 
+/** The fully implicit Radau IIA methods (assembly/solvers/radau.ts). */
+export interface RadauAlgorithm {
+  readonly kind: 'radau';
+  readonly name: string;
+  readonly tableau: RadauTableau;
+  readonly adaptive: boolean;
+  /** As RosenbrockAlgorithm's: AD Jacobians for compiled models (true) or finite differences. */
+  readonly autodiff: boolean;
+}
+
+const madeRadau = new Map<boolean, RadauAlgorithm>();
+
+/**
+ * Hairer–Wanner's RADAU5: the 3-stage Radau IIA collocation method of order 5, L-stable and
+ * stiffly accurate, with simplified Newton iterations on one real and one complex linear
+ * system per step; solves M·u' = f with a constant, possibly singular mass matrix (index-1
+ * DAEs). For stiff problems at tight tolerances.
+ */
+export const RadauIIA5 = (opts?: RosenbrockOptions): RadauAlgorithm => {
+  const name = 'RadauIIA5';
+  if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new TypeError(`${name}: options must be an object, e.g. { autodiff: false }`);
+  for (const k of Object.keys(opts ?? {})) {
+    if (k !== 'autodiff') throw new Error(`${name}: unknown option '${k}' (known: autodiff)`);
+  }
+  const ad = opts?.autodiff ?? true;
+  if (typeof ad !== 'boolean') throw new TypeError(`${name}: autodiff must be true or false`);
+  let alg = madeRadau.get(ad);
+  if (!alg) {
+    alg = Object.freeze({ kind: 'radau', name, tableau: Object.freeze({ name, order: 5 }), adaptive: true, autodiff: ad });
+    madeRadau.set(ad, alg);
+  }
+  return alg;
+};
+
 const REGISTRY: Record<string, () => Algorithm> = {
   Euler, Midpoint, Heun, Ralston, RK4, BS3, OwrenZen3, DP5, Tsit5, Vern7, Vern9, DP8,
   Rosenbrock23: () => Rosenbrock23(), Rodas4: () => Rodas4(), Rodas5P: () => Rodas5P(),
+  RadauIIA5: () => RadauIIA5(),
 };
 
 /** Names accepted by `solve(prob, 'Tsit5')`. */
@@ -130,6 +166,6 @@ export function resolveAlgorithm(alg: Algorithm | string | undefined, reltol: nu
   if (typeof alg === 'function') {
     throw new TypeError(`solve: pass the algorithm called, e.g. ${(alg as { name?: string }).name || 'Tsit5'}(), not the function`);
   }
-  if (alg && typeof alg === 'object' && ((alg as Algorithm).kind === 'erk' || (alg as Algorithm).kind === 'rosenbrock') && (alg as Algorithm).tableau) return alg;
+  if (alg && typeof alg === 'object' && ((alg as Algorithm).kind === 'erk' || (alg as Algorithm).kind === 'rosenbrock' || (alg as Algorithm).kind === 'radau') && (alg as Algorithm).tableau) return alg;
   throw new TypeError(`solve: unknown algorithm ${JSON.stringify(alg)} (known: ${algorithmNames.join(', ')})`);
 }

@@ -9,6 +9,8 @@ import type { ODEProblem } from './problem.js';
 import type { Algorithm } from './algorithms.js';
 import { tableauBlock } from './tableau-block.js';
 import { rosenbrockBlock } from './rosenbrock-block.js';
+import { radauBlock } from './radau-block.js';
+import * as LR from '../../assembly/solvers/layout-radau.js';
 
 /**
  * The method's block in engine memory, the stage vectors each saved step keeps for the dense
@@ -99,9 +101,33 @@ const rosenbrockDriver: Driver<Extract<Algorithm, { kind: 'rosenbrock' }>> = {
   massMatrix: false,
 };
 
+/** RadauIIA5 (assembly/solvers/radau.ts): J, E1 (as W) and the complex E2 with its pivots. */
+const radauDriver: Driver<Extract<Algorithm, { kind: 'radau' }>> = {
+  block: (eng) => ({ ptr: radauBlock(eng), ndense: 3, kvecs: LR.RADAU_KVECS }),
+  prepare(eng, blk, prob, alg) {
+    allocJacobian(eng, blk, prob, alg.name, alg.autodiff);
+    const n = prob.u0.length;
+    const e2 = eng.alloc(16 * n * n);
+    const piv2 = eng.alloc(4 * n);
+    eng.f64[(blk >>> 3) + LR.B_RADAU_E2] = e2;
+    eng.f64[(blk >>> 3) + LR.B_RADAU_PIV2] = piv2;
+  },
+  // The engine's typed exports (src/runtime/engine.ts) predate these two entry points.
+  solve: (eng, blk) => (eng.raw as unknown as RadauExports).radauSolve(blk),
+  interpolate: (eng, blk, t, out) => (eng.raw as unknown as RadauExports).radauInterpolate(blk, t, out),
+  qsteadyMax: 1.2,
+  massMatrix: true,
+};
+
+interface RadauExports {
+  radauSolve(blk: number): number;
+  radauInterpolate(blk: number, t: number, out: number): number;
+}
+
 const DRIVERS: { [K in Algorithm['kind']]: Driver<Extract<Algorithm, { kind: K }>> } = {
   erk: erkDriver,
   rosenbrock: rosenbrockDriver,
+  radau: radauDriver,
 };
 
 /** The driver of an algorithm's kind. */
