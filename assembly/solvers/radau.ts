@@ -197,7 +197,7 @@ function factorBoth(blk: usize, jac: usize, w: usize, piv: usize, e2: usize, piv
  */
 function newton(
   blk: usize, n: i32, t: f64, dts: f64, uprev: usize, tmp: usize, kbase: usize, stride: usize,
-  w: usize, piv: usize, e2: usize, piv2: usize, fnewt: f64,
+  w: usize, piv: usize, e2: usize, piv2: usize, fnewt: f64, adaptive: bool,
 ): i32 {
   const z1 = vec(kbase, stride, RADAU_Z);
   const z2 = vec(kbase, stride, RADAU_Z + 1);
@@ -282,7 +282,8 @@ function newton(
       if (theta < 0.99) {
         faccon = theta / (1.0 - theta);
         const dyth = faccon * dyno * Math.pow(theta, <f64>(NIT - 1 - newt)) / fnewt;
-        if (dyth >= 1.0) {
+        // With a fixed dt there is no smaller step to try: iterate on while it contracts.
+        if (dyth >= 1.0 && adaptive) {
           const qnewt = max(1e-4, min(20.0, dyth));
           hhfac = 0.8 * Math.pow(qnewt, -1.0 / (4.0 + <f64>(NIT - 1 - newt)));
           newtIters = newt;
@@ -578,7 +579,7 @@ export function radauSolve(blk: usize): i32 {
     } else {
       startValues(tab, kbase, stride, n, dts, hold);
     }
-    const nr = newton(blk, n, t, dts, uprev, tmp, kbase, stride, w, piv, e2, piv2, fnewt);
+    const nr = newton(blk, n, t, dts, uprev, tmp, kbase, stride, w, piv, e2, piv2, fnewt, adaptive);
     if (nr == NEWTON_ABORTED) return finish(blk, t, RET_ABORTED);
     if (nr != NEWTON_OK) {
       bump(blk, B_NNONLINFAIL);
@@ -586,11 +587,18 @@ export function radauSolve(blk: usize): i32 {
       uprev = swap;
       setF64(blk, B_U, <f64>u);
       setF64(blk, B_UPREV, <f64>uprev);
-      if (!adaptive) { ret = RET_CONVERGENCEFAILURE; break; }
+      if (!adaptive) {
+        // A fixed dt: retry once with J at this state, then give up.
+        if (caljac) { ret = RET_CONVERGENCEFAILURE; break; }
+        needJ = true;
+        continue;
+      }
       dt = h * (nr == NEWTON_SLOW ? hhfac : 0.5);
       reject = true;
       needJ = !caljac;
-      if (dt < dtmin || t + tdir * dt == t) { ret = RET_CONVERGENCEFAILURE; break; }
+      if (dt < dtmin) { ret = RET_DTLESSTHANMIN; break; }
+      // Newton failed down to the resolution of t: the nonlinear system has no solution near.
+      if (t + tdir * dt == t) { ret = RET_CONVERGENCEFAILURE; break; }
       continue;
     }
 
