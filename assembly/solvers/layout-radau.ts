@@ -6,6 +6,15 @@
 export const B_RADAU_E2 = 120;
 /** i32[n] pivots of E2's factorization (the real matrix E1 uses B_WMAT and B_PIV). */
 export const B_RADAU_PIV2 = 121;
+/**
+ * Newton's state carried from step to step and reported to the step loop, per solve (a
+ * right-hand side may run a solve of its own in the middle of an iteration): θ, η (RADAU5's
+ * FACCON), the dt factor of a slow convergence, the iterations of the last solve.
+ */
+export const B_RADAU_THETA = 122;
+export const B_RADAU_FACCON = 123;
+export const B_RADAU_HHFAC = 124;
+export const B_RADAU_NEWT = 125;
 
 /** Workspace vectors after u_n (B_K + i·B_STRIDE) that a Radau solve uses. */
 export const RADAU_K = 0; // K_1 … K_3: the stage derivatives A⁻¹·Z/dt of the accepted step (dense output)

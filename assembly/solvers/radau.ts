@@ -52,7 +52,7 @@ import {
   RET_INITIALFAILURE, RET_ABORTED, RET_CONVERGENCEFAILURE,
 } from './layout';
 import {
-  B_RADAU_E2, B_RADAU_PIV2, RADAU_K, RADAU_Z, RADAU_W, RADAU_F0, RADAU_FS, RADAU_DT,
+  B_RADAU_E2, B_RADAU_PIV2, B_RADAU_THETA, B_RADAU_FACCON, B_RADAU_HHFAC, B_RADAU_NEWT, RADAU_K, RADAU_Z, RADAU_W, RADAU_F0, RADAU_FS, RADAU_DT,
   RADAU_SCAL, RADAU_E, RADAU_C,
 } from './layout-radau';
 import { copyVec, allFinite } from '../linalg/vector';
@@ -125,11 +125,6 @@ const NEWTON_DIVERGED = 1; // θ ≥ 0.99, NIT iterations, or a non-finite incre
 const NEWTON_SLOW = 2; // predicted not to converge in time: dt·hhfac
 const NEWTON_ABORTED = 3; // the JavaScript right-hand side threw
 
-// The state Newton carries from step to step, and what it reports back.
-let theta: f64 = THET;
-let faccon: f64 = 1.0;
-let hhfac: f64 = 1.0;
-let newtIters: i32 = 0;
 
 /** The vector at workspace slot i (after u_n). */
 // @ts-ignore: decorator
@@ -192,8 +187,8 @@ function factorBoth(blk: usize, jac: usize, w: usize, piv: usize, e2: usize, piv
 
 /**
  * The simplified Newton iteration for Z (RADAU5's loop at label 40), from the starting values
- * in Z and W = T⁻¹·Z. Returns a NEWTON_* code; `theta`, `faccon`, `hhfac` and `newtIters`
- * are updated.
+ * in Z and W = T⁻¹·Z. Returns a NEWTON_* code and leaves θ, η, the slow-convergence dt
+ * factor and the iteration count in the block (B_RADAU_*).
  */
 function newton(
   blk: usize, n: i32, t: f64, dts: f64, uprev: usize, tmp: usize, kbase: usize, stride: usize,
@@ -215,13 +210,13 @@ function newton(
   const fac1 = GAMMA / dts;
   const alphn = ALPHA / dts;
   const betan = BETA / dts;
-  faccon = Math.pow(max(faccon, EPS), 0.8);
-  theta = THET;
+  let faccon = Math.pow(max(f64At(blk, B_RADAU_FACCON), EPS), 0.8);
+  let theta = THET;
   let dynold = 0.0;
   let thqold = 0.0;
   let newt = 0;
   while (true) {
-    if (newt >= NIT) { newtIters = newt; return NEWTON_DIVERGED; }
+    if (newt >= NIT) return newtonEnd(blk, NEWTON_DIVERGED, theta, faccon, 1.0, newt);
     // f at the three stages, into Z (Z is T·W and is rebuilt below).
     for (let i = 0; i < n; i++) {
       const off = <usize>i << 3;
@@ -274,7 +269,7 @@ function newton(
       dyno += d1 * d1 + d2 * d2 + d3 * d3;
     }
     dyno = Math.sqrt(dyno / <f64>(3 * n));
-    if (!isFinite(dyno)) { newtIters = newt; return NEWTON_DIVERGED; }
+    if (!isFinite(dyno)) return newtonEnd(blk, NEWTON_DIVERGED, theta, faccon, 1.0, newt);
     if (newt > 1 && newt < NIT) {
       const thq = dyno / dynold;
       theta = newt == 2 ? thq : Math.sqrt(thq * thqold);
@@ -285,13 +280,11 @@ function newton(
         // With a fixed dt there is no smaller step to try: iterate on while it contracts.
         if (dyth >= 1.0 && adaptive) {
           const qnewt = max(1e-4, min(20.0, dyth));
-          hhfac = 0.8 * Math.pow(qnewt, -1.0 / (4.0 + <f64>(NIT - 1 - newt)));
-          newtIters = newt;
-          return NEWTON_SLOW;
+          const hhfac = 0.8 * Math.pow(qnewt, -1.0 / (4.0 + <f64>(NIT - 1 - newt)));
+          return newtonEnd(blk, NEWTON_SLOW, theta, faccon, hhfac, newt);
         }
       } else {
-        newtIters = newt;
-        return NEWTON_DIVERGED;
+        return newtonEnd(blk, NEWTON_DIVERGED, theta, faccon, 1.0, newt);
       }
     }
     dynold = max(dyno, EPS);
@@ -308,11 +301,17 @@ function newton(
       store<f64>(z2 + off, T21 * f1 + T22 * f2 + T23 * f3);
       store<f64>(z3 + off, T31 * f1 + f2);
     }
-    if (faccon * dyno <= fnewt) {
-      newtIters = newt;
-      return NEWTON_OK;
-    }
+    if (faccon * dyno <= fnewt) return newtonEnd(blk, NEWTON_OK, theta, faccon, 1.0, newt);
   }
+}
+
+/** Stores Newton's state in the block and returns `code`. */
+function newtonEnd(blk: usize, code: i32, theta: f64, faccon: f64, hhfac: f64, newt: i32): i32 {
+  setF64(blk, B_RADAU_THETA, theta);
+  setF64(blk, B_RADAU_FACCON, faccon);
+  setF64(blk, B_RADAU_HHFAC, hhfac);
+  setF64(blk, B_RADAU_NEWT, <f64>newt);
+  return code;
 }
 
 /**
@@ -493,8 +492,8 @@ export function radauSolve(blk: usize): i32 {
   let saveIdx = 0;
   let dt = abs(f64At(blk, B_DT));
   setF64(blk, B_T, t);
-  theta = THET;
-  faccon = 1.0;
+  setF64(blk, B_RADAU_THETA, THET);
+  setF64(blk, B_RADAU_FACCON, 1.0);
 
   if (adaptive && dt == 0) {
     const firstStop = abs((ntstops > 0 ? load<f64>(tstops) : tf) - t0);
@@ -593,7 +592,7 @@ export function radauSolve(blk: usize): i32 {
         needJ = true;
         continue;
       }
-      dt = h * (nr == NEWTON_SLOW ? hhfac : 0.5);
+      dt = h * (nr == NEWTON_SLOW ? f64At(blk, B_RADAU_HHFAC) : 0.5);
       reject = true;
       needJ = !caljac;
       if (dt < dtmin) { ret = RET_DTLESSTHANMIN; break; }
@@ -606,7 +605,7 @@ export function radauSolve(blk: usize): i32 {
     if (adaptive) {
       const err = estimate(blk, n, t, dts, uprev, u, tmp, kbase, stride, w, piv, first || reject);
       if (err < 0) return finish(blk, t, RET_ABORTED);
-      const fac = min(SAFE, CFAC / <f64>(newtIters + 2 * NIT));
+      const fac = min(SAFE, CFAC / (f64At(blk, B_RADAU_NEWT) + <f64>(2 * NIT)));
       let quot = max(QMIN, min(QMAX, Math.pow(err, 0.25) / fac));
       hnew = h / quot;
       if (!(err < 1.0)) {
@@ -663,10 +662,10 @@ export function radauSolve(blk: usize): i32 {
       if (reject) hnew = min(hnew, h);
       const qt = hnew / h;
       // Keep dt (and E1, E2) when the change would be small and J is still good.
-      dt = theta <= THET && qt >= QUOT1 && qt <= QUOT2 ? h : hnew;
+      dt = f64At(blk, B_RADAU_THETA) <= THET && qt >= QUOT1 && qt <= QUOT2 ? h : hnew;
     }
     reject = false;
-    needJ = theta > THET;
+    needJ = f64At(blk, B_RADAU_THETA) > THET;
 
     const next = acceptStep(blk, tprev, t, dts, tdir, tf, u, tmp, n, saveIdx, nsa, stopIdx, ntstops, hitsStop, callbacks, dense, saveEvery);
     t = stepEnd;
