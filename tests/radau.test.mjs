@@ -309,6 +309,17 @@ test('Van der Pol (μ = 1e6 on [0, 2], the reference problem) at tight tolerance
   assert.is(D.memoryInUse(), 0);
 });
 
+test('Van der Pol as written, μ = 1e3 on [0, 3000] (~1900 relaxation cycles): the value CVODE and SciPy agree on', () => {
+  // bench/stiff/peers.mjs: y(3000) ≈ (−1.83370, 0.77593) from the peer solvers (5 digits).
+  const sol = D.solve(new D.ODEProblem(vdpModel, [2, 0], [0, 3000], { mu: 1e3 }), 'RadauIIA5', { reltol: 1e-8, abstol: 1e-10, saveEverystep: false, maxiters: 1e7 });
+  assert.is(sol.retcode, 'Success');
+  const u = sol.u[1];
+  if (process.env.DIFFLUX_VERBOSE) console.log('VdP 3000', Array.from(u), JSON.stringify(sol.stats));
+  assert.ok(Math.abs(u[0] - -1.8337) < 1e-5 && Math.abs(u[1] - 0.77593) < 1e-5, String(u));
+  // Far from the reference value labelled "t = 3000", which belongs to the scaled problem above.
+  assert.ok(Math.abs(u[0] - vdpRef[0]) > 1);
+});
+
 // --- Models and counters.
 const sameSteps = (a, b) => {
   if (a.t.length !== b.t.length) return false;
