@@ -21,7 +21,7 @@ export {
   RadauIIA5,
 } from './solve/algorithms.js';
 export type { Algorithm, ERKAlgorithm, RosenbrockAlgorithm, RosenbrockOptions } from './solve/algorithms.js';
-export type { RadauAlgorithm } from './solve/algorithms.js';
+export type { RadauAlgorithm, RadauOptions } from './solve/algorithms.js';
 export type { ERKTableau } from './solve/tableaus/types.js';
 export type { RosenbrockTableau } from './solve/tableaus/rosenbrock.js';
 export { ContinuousCallback, DiscreteCallback, CallbackSet } from './solve/callbacks.js';
