@@ -5,6 +5,8 @@ export { erkSolve, erkInterpolate } from './solvers/erk';
 export { rosenbrockSolve, rosenbrockInterpolate } from './solvers/rosenbrock';
 export { bdfSolve, bdfInterpolate } from './solvers/bdf';
 export { sdirkSolve, sdirkInterpolate } from './solvers/sdirk';
+export { radauSolve, radauInterpolate } from './solvers/radau';
+export { luFactorComplex, luSolveComplex } from './linalg/lu-complex';
 
 import { tapePrimal } from './tape/primal';
 export { tapePrepare } from './tape/primal';

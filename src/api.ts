@@ -19,6 +19,7 @@ export {
   Euler, Midpoint, Heun, Ralston, RK4, BS3, OwrenZen3, DP5, Tsit5, Vern7, Vern9, DP8,
   Rosenbrock23, Rodas4, Rodas5P, algorithmNames,
   ImplicitEuler, Trapezoid, TRBDF2, KenCarp4, Kvaerno5,
+  RadauIIA5,
 } from './solve/algorithms.js';
 export { FBDF } from './solve/bdf.js';
 export type { BDFAlgorithm, BDFOptions } from './solve/bdf.js';
@@ -27,6 +28,7 @@ export type { SdirkTableau } from './solve/tableaus/sdirk.js';
 export type { Algorithm, ERKAlgorithm, RosenbrockAlgorithm, RosenbrockOptions } from './solve/algorithms.js';
 export { AutoTsit5, AutoVern7, defaultAlgorithm, defaultStiffChoice } from './solve/auto.js';
 export type { AutoAlgorithm, AutoSwitchOptions } from './solve/auto.js';
+export type { RadauAlgorithm, RadauOptions } from './solve/algorithms.js';
 export type { ERKTableau } from './solve/tableaus/types.js';
 export type { RosenbrockTableau } from './solve/tableaus/rosenbrock.js';
 export { ContinuousCallback, DiscreteCallback, CallbackSet } from './solve/callbacks.js';

@@ -94,7 +94,7 @@ function denseError(sol, exact, t0, t1, m = 400) {
 }
 
 test('stiff in the middle: switches to the stiff method and back (nswitch 2), accurate everywhere, far cheaper than Tsit5', () => {
-  for (const alg of [undefined, D.AutoTsit5(D.Rodas5P()), D.AutoVern7(D.Rodas5P()), D.AutoTsit5(D.KenCarp4()), D.AutoTsit5(D.TRBDF2()), D.AutoTsit5(D.FBDF())]) {
+  for (const alg of [undefined, D.AutoTsit5(D.Rodas5P()), D.AutoVern7(D.Rodas5P()), D.AutoTsit5(D.KenCarp4()), D.AutoTsit5(D.TRBDF2()), D.AutoTsit5(D.FBDF()), D.AutoTsit5(D.RadauIIA5())]) {
     const sol = D.solve(bumpProb(), alg, { reltol: 1e-6, abstol: 1e-6 });
     assert.is(sol.retcode, 'Success');
     assert.is(sol.stats.nswitch, 2, `${sol.alg}: nswitch ${sol.stats.nswitch}`);

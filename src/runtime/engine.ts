@@ -23,6 +23,8 @@ interface EngineExports {
   bdfInterpolate(blk: number, t: number, out: number): number;
   sdirkSolve(blk: number): number;
   sdirkInterpolate(blk: number, t: number, out: number): number;
+  radauSolve(blk: number): number;
+  radauInterpolate(blk: number, t: number, out: number): number;
   tapePrepare(tape: number, regs: number): void;
   tapeEvaluate(tape: number, regs: number, t: number, u: number, out: number): void;
   tapeEvaluateMany(tape: number, regs: number, t: number, u: number, out: number, count: number): void;

@@ -19,6 +19,7 @@ export { FBDF } from './bdf.js';
 import * as sd from './tableaus/sdirk.js';
 import { sdirkAlgorithm, type SdirkAlgorithm, type SdirkOptions } from './sdirk-algorithm.js';
 export type { SdirkAlgorithm, SdirkOptions } from './sdirk-algorithm.js';
+import type { RadauTableau } from './radau-block.js';
 
 /** An explicit Runge–Kutta method. */
 export interface ERKAlgorithm {
@@ -49,7 +50,7 @@ export interface RosenbrockOptions {
   autodiff?: boolean;
 }
 
-export type Algorithm = ERKAlgorithm | RosenbrockAlgorithm | BDFAlgorithm | SdirkAlgorithm;
+export type Algorithm = ERKAlgorithm | RosenbrockAlgorithm | BDFAlgorithm | SdirkAlgorithm | RadauAlgorithm;
 
 const made = new Map<ERKTableau, ERKAlgorithm>();
 
@@ -126,19 +127,66 @@ export const TRBDF2 = (opts?: SdirkOptions): SdirkAlgorithm => sdirkAlgorithm(sd
 export const KenCarp4 = (opts?: SdirkOptions): SdirkAlgorithm => sdirkAlgorithm(sd.KenCarp4, opts);
 /** Kværnø's ESDIRK 5(4): order 5, L-stable, stiffly accurate. */
 export const Kvaerno5 = (opts?: SdirkOptions): SdirkAlgorithm => sdirkAlgorithm(sd.Kvaerno5, opts);
+/** The fully implicit Radau IIA methods (assembly/solvers/radau.ts). */
+export interface RadauAlgorithm {
+  readonly kind: 'radau';
+  readonly name: string;
+  readonly tableau: RadauTableau;
+  readonly adaptive: boolean;
+  /** As RosenbrockAlgorithm's: AD Jacobians for compiled models (true) or finite differences. */
+  readonly autodiff: boolean;
+}
+
+/** Options of RadauIIA5: `autodiff` as the Rosenbrock methods'. */
+export type RadauOptions = RosenbrockOptions;
+
+const madeRadau = new Map<boolean, RadauAlgorithm>();
+
+/**
+ * Hairer–Wanner's RADAU5: the 3-stage Radau IIA collocation method of order 5, L-stable and
+ * stiffly accurate, with simplified Newton iterations on one real and one complex linear
+ * system per step; solves M·u' = f with a constant, possibly singular mass matrix (index-1
+ * DAEs). For stiff problems at tight tolerances. The tolerances are read as RADAU5 reads them
+ * (rtol′ = 0.1·rtol^(2/3), atol′ = rtol′·atol/rtol: its estimate is of a lower order than the
+ * solution). In `sol.stats`, `nw` counts factorizations of the real and complex pair, `nsolve`
+ * every linear solve (two per Newton iteration, one or two per error estimate),
+ * `nnonliniter` Newton iterations and `nnonlinconvfail` Newton failures (each retried with a
+ * smaller dt).
+ *
+ * ```ts
+ * const M = [[1, 0, 0], [0, 1, 0], [0, 0, 0]]; // y3 algebraic: 0 = y1 + y2 + y3 − 1
+ * solve(new ODEProblem(f, [1, 0, 0], [0, 1e5], p, { massMatrix: M }), RadauIIA5(), { reltol: 1e-6 });
+ * ```
+ */
+export const RadauIIA5 = (opts?: RadauOptions): RadauAlgorithm => {
+  const name = 'RadauIIA5';
+  if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new TypeError(`${name}: options must be an object, e.g. { autodiff: false }`);
+  for (const k of Object.keys(opts ?? {})) {
+    if (k !== 'autodiff') throw new Error(`${name}: unknown option '${k}' (known: autodiff)`);
+  }
+  const ad = opts?.autodiff ?? true;
+  if (typeof ad !== 'boolean') throw new TypeError(`${name}: autodiff must be true or false`);
+  let alg = madeRadau.get(ad);
+  if (!alg) {
+    alg = Object.freeze({ kind: 'radau', name, tableau: Object.freeze({ name, order: 5 }), adaptive: true, autodiff: ad });
+    madeRadau.set(ad, alg);
+  }
+  return alg;
+};
 
 const REGISTRY: Record<string, () => Algorithm> = {
   Euler, Midpoint, Heun, Ralston, RK4, BS3, OwrenZen3, DP5, Tsit5, Vern7, Vern9, DP8,
   Rosenbrock23: () => Rosenbrock23(), Rodas4: () => Rodas4(), Rodas5P: () => Rodas5P(),
   FBDF: () => FBDF(),
   ImplicitEuler: () => ImplicitEuler(), Trapezoid: () => Trapezoid(), TRBDF2: () => TRBDF2(), KenCarp4: () => KenCarp4(), Kvaerno5: () => Kvaerno5(),
+  RadauIIA5: () => RadauIIA5(),
 };
 
 /** Names accepted by `solve(prob, 'Tsit5')`. */
 export const algorithmNames = Object.keys(REGISTRY);
 
 /** Kinds of algorithm object `solve` accepts (each has a driver in drivers.ts). */
-const STEPPER_KINDS = new Set<string>(['erk', 'rosenbrock', 'bdf', 'sdirk']);
+const STEPPER_KINDS = new Set<string>(['erk', 'rosenbrock', 'bdf', 'sdirk', 'radau']);
 
 /** Resolves an algorithm given as an object or a name; a clear error for anything else. */
 export function resolveAlgorithm(alg: Algorithm | string | undefined, reltol: number): Algorithm {

@@ -12,6 +12,8 @@ import { rosenbrockBlock } from './rosenbrock-block.js';
 import { bdfBlock } from './bdf-block.js';
 import * as LB from '../../assembly/solvers/layout-bdf.js';
 import { sdirkBlock, sdirkVectors, SDIRK_NDENSE } from './sdirk-block.js';
+import { radauBlock } from './radau-block.js';
+import * as LR from '../../assembly/solvers/layout-radau.js';
 
 /**
  * The method's block in engine memory, the stage vectors each saved step keeps for the dense
@@ -124,11 +126,29 @@ const sdirkDriver: Driver<Extract<Algorithm, { kind: 'sdirk' }>> = {
   massMatrix: true,
 };
 
+/** RadauIIA5 (assembly/solvers/radau.ts): J, E1 (as W) and the complex E2 with its pivots. */
+const radauDriver: Driver<Extract<Algorithm, { kind: 'radau' }>> = {
+  block: (eng) => ({ ptr: radauBlock(eng), ndense: 3, kvecs: LR.RADAU_KVECS }),
+  prepare(eng, blk, prob, alg) {
+    allocJacobian(eng, blk, prob, alg.name, alg.autodiff);
+    const n = prob.u0.length;
+    const e2 = eng.alloc(16 * n * n);
+    const piv2 = eng.alloc(4 * n);
+    eng.f64[(blk >>> 3) + LR.B_RADAU_E2] = e2;
+    eng.f64[(blk >>> 3) + LR.B_RADAU_PIV2] = piv2;
+  },
+  solve: (eng, blk) => eng.raw.radauSolve(blk),
+  interpolate: (eng, blk, t, out) => eng.raw.radauInterpolate(blk, t, out),
+  qsteadyMax: 1.2,
+  massMatrix: true,
+};
+
 const DRIVERS: { [K in Algorithm['kind']]: Driver<Extract<Algorithm, { kind: K }>> } = {
   erk: erkDriver,
   rosenbrock: rosenbrockDriver,
   bdf: bdfDriver,
   sdirk: sdirkDriver,
+  radau: radauDriver,
 };
 
 /** The driver of an algorithm's kind. */
