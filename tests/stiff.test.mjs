@@ -51,6 +51,37 @@ for (const [alg, p] of Object.entries(METHODS)) {
   });
 }
 
+test('Rosenbrock32 converges with order 3 (fixed dt; AD and finite-difference Jacobians)', () => {
+  for (const f of [mildModel, mildJs]) {
+    const slope = measuredOrder('Rosenbrock32', mild(f));
+    if (process.env.DIFFLUX_VERBOSE) console.log('Rosenbrock32', slope.toFixed(3));
+    assert.ok(slope > 2.7 && slope < 3.3, `Rosenbrock32: measured order ${slope.toFixed(3)}, expected 3`);
+  }
+});
+
+test('Rosenbrock32: adaptive solves meet the tolerance, its dense output ends at u_{n+1}; not A-stable (R(∞) ≈ 1.61)', () => {
+  for (const f of [mildJs, mildModel]) {
+    const sol = D.solve(mild(f), 'Rosenbrock32', { reltol: 1e-6, abstol: 1e-8 });
+    assert.is(sol.retcode, 'Success');
+    const e = Math.max(...exactAt(T).map((x, i) => Math.abs(sol.u[sol.u.length - 1][i] - x)));
+    assert.ok(e < 1e-5, `error ${e}`);
+    for (let i = 1; i < sol.t.length; i += 5) assert.equal(Array.from(sol.at(sol.t[i])), Array.from(sol.u[i]));
+    let worst = 0;
+    for (let i = 0; i + 1 < sol.t.length; i++) {
+      const t = 0.5 * (sol.t[i] + sol.t[i + 1]);
+      worst = Math.max(worst, ...exactAt(t).map((x, j) => Math.abs(sol.at(t, j) - x)));
+    }
+    assert.ok(worst < 1e-5, `interpolation error ${worst}`);
+  }
+  // One step of u' = λu with dt·λ → −∞: Rosenbrock23's u_1 → 0 (L-stable), the order-3
+  // formula's → 1.609… (Shampine & Reichelt: it is not A-stable), so Rosenbrock32 is for
+  // mildly stiff problems only.
+  const step = (alg, z) => D.solve(new D.ODEProblem((du, u) => { du[0] = z * u[0]; }, [1], [0, 1], undefined, { inplace: true }), alg, { dt: 1, adaptive: false }).u[1][0];
+  assert.ok(Math.abs(step('Rosenbrock23', -1e8)) < 1e-7);
+  assert.ok(Math.abs(step('Rosenbrock32', -1e8) - 1.6095) < 1e-3, String(step('Rosenbrock32', -1e8)));
+  assert.ok(Math.abs(step('Rosenbrock32', -10)) < 1);
+});
+
 test('Rosenbrock23 keeps order 2 with finite-difference Jacobians (a JavaScript f; a W-method)', () => {
   const slope = measuredOrder('Rosenbrock23', mild(mildJs));
   assert.ok(slope > 1.7 && slope < 2.3, `measured ${slope.toFixed(3)}`);
@@ -369,7 +400,8 @@ test('constructors, names and options', () => {
   assert.throws(() => D.Rodas4({ autodif: false }), /unknown option 'autodif'/);
   assert.throws(() => D.Rodas4({ autodiff: 1 }), /autodiff must be true or false/);
   assert.throws(() => D.solve(p, D.Rosenbrock23), /pass the algorithm called/);
-  assert.throws(() => D.solve(p, 'Rosenbrock32'), /unknown algorithm 'Rosenbrock32'/);
+  assert.throws(() => D.solve(p, 'Rosenbrock34'), /unknown algorithm 'Rosenbrock34'/);
+  assert.is(D.solve(p, 'Rosenbrock32').alg, 'Rosenbrock32');
   assert.ok(D.algorithmNames.includes('Rosenbrock23'));
 });
 

@@ -36,12 +36,21 @@ export interface RosenbrockAlgorithm {
    * (false). A JavaScript right-hand side always takes finite differences.
    */
   readonly autodiff: boolean;
+  /** W-methods: accepted steps one Jacobian may serve (1: a new J every step). */
+  readonly maxJacAge: number;
 }
 
-/** Options of the Rosenbrock constructors, as DifferentialEquations.jl's `autodiff`. */
+/** Options of the Rosenbrock constructors, as DifferentialEquations.jl's `autodiff` and `max_jac_age`. */
 export interface RosenbrockOptions {
   /** false: finite-difference Jacobians also for compiled models. Default true. */
   autodiff?: boolean;
+  /**
+   * W-methods (Rosenbrock23, Rosenbrock32) only: how many accepted steps one Jacobian may
+   * serve before it is computed anew (W is re-factored every step regardless). 1 computes J
+   * every step. A rejected step, a change of dt·γ by more than 3 % or an event also renews
+   * it. Default DEFAULT_MAX_JAC_AGE; Rodas methods always compute J every step.
+   */
+  maxJacAge?: number;
 }
 
 export type Algorithm = ERKAlgorithm | RosenbrockAlgorithm;
@@ -60,17 +69,25 @@ function erk(tableau: ERKTableau): ERKAlgorithm {
 
 const madeRos = new Map<string, RosenbrockAlgorithm>();
 
+/** W-methods' default maxJacAge (see RosenbrockOptions; measured in tests/stiff.test.mjs). */
+export const DEFAULT_MAX_JAC_AGE = 1;
+
 function rosenbrock(tableau: RosenbrockTableau, opts: RosenbrockOptions | undefined): RosenbrockAlgorithm {
   if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new TypeError(`${tableau.name}: options must be an object, e.g. { autodiff: false }`);
+  const known = tableau.wmethod ? 'autodiff, maxJacAge' : 'autodiff';
   for (const k of Object.keys(opts ?? {})) {
-    if (k !== 'autodiff') throw new Error(`${tableau.name}: unknown option '${k}' (known: autodiff)`);
+    if (k !== 'autodiff' && !(k === 'maxJacAge' && tableau.wmethod)) {
+      throw new Error(`${tableau.name}: unknown option '${k}' (known: ${known})` + (k === 'maxJacAge' ? `; ${tableau.name} is not a W-method and computes J every step` : ''));
+    }
   }
   const ad = opts?.autodiff ?? true;
   if (typeof ad !== 'boolean') throw new TypeError(`${tableau.name}: autodiff must be true or false`);
-  const key = `${tableau.name}/${ad}`;
+  const age = opts?.maxJacAge ?? (tableau.wmethod ? DEFAULT_MAX_JAC_AGE : 1);
+  if (!Number.isInteger(age) || age < 1) throw new RangeError(`${tableau.name}: maxJacAge must be an integer ≥ 1, got ${age}`);
+  const key = `${tableau.name}/${ad}/${age}`;
   let alg = madeRos.get(key);
   if (!alg) {
-    alg = Object.freeze({ kind: 'rosenbrock', name: tableau.name, tableau, adaptive: true, autodiff: ad });
+    alg = Object.freeze({ kind: 'rosenbrock', name: tableau.name, tableau, adaptive: true, autodiff: ad, maxJacAge: age });
     madeRos.set(key, alg);
   }
   return alg;
@@ -106,6 +123,11 @@ export const DP8 = (): ERKAlgorithm => erk(DP8Tableau);
  * L-stable, for stiff problems at loose tolerances.
  */
 export const Rosenbrock23 = (opts?: RosenbrockOptions): RosenbrockAlgorithm => rosenbrock(ros.Rosenbrock23, opts);
+/**
+ * Rosenbrock32: Rosenbrock23's stages with Shampine's order-3 solution (order 3, error
+ * estimated against the order-2 one), as OrdinaryDiffEq.jl's Rosenbrock32.
+ */
+export const Rosenbrock32 = (opts?: RosenbrockOptions): RosenbrockAlgorithm => rosenbrock(ros.Rosenbrock32, opts);
 /** Hairer–Wanner's RODAS (Rodas4): order 4, stiffly accurate, L-stable. */
 export const Rodas4 = (opts?: RosenbrockOptions): RosenbrockAlgorithm => rosenbrock(ros.Rodas4, opts);
 /** Steinebach's Rodas5P: order 5, stiffly accurate, for stiff problems at tighter tolerances. */
@@ -113,7 +135,7 @@ export const Rodas5P = (opts?: RosenbrockOptions): RosenbrockAlgorithm => rosenb
 
 const REGISTRY: Record<string, () => Algorithm> = {
   Euler, Midpoint, Heun, Ralston, RK4, BS3, OwrenZen3, DP5, Tsit5, Vern7, Vern9, DP8,
-  Rosenbrock23: () => Rosenbrock23(), Rodas4: () => Rodas4(), Rodas5P: () => Rodas5P(),
+  Rosenbrock23: () => Rosenbrock23(), Rosenbrock32: () => Rosenbrock32(), Rodas4: () => Rodas4(), Rodas5P: () => Rodas5P(),
 };
 
 /** Names accepted by `solve(prob, 'Tsit5')`. */

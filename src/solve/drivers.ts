@@ -8,7 +8,8 @@ import type { Engine } from '../runtime/engine.js';
 import type { ODEProblem } from './problem.js';
 import type { Algorithm } from './algorithms.js';
 import { tableauBlock } from './tableau-block.js';
-import { rosenbrockBlock } from './rosenbrock-block.js';
+import { rosenbrockBlock, prepareRosenbrock } from './rosenbrock-block.js';
+import * as LR from '../../assembly/solvers/layout-rosenbrock.js';
 
 /**
  * The method's block in engine memory, the stage vectors each saved step keeps for the dense
@@ -73,6 +74,8 @@ export function allocJacobian(eng: Engine, blk: number, prob: ODEProblem<unknown
   F[b + L.B_TANG] = tang;
   F[b + L.B_SEED] = seed;
   F[b + L.B_OUTT] = outT;
+  F[b + LR.B_JAC_USER] = prob.jac ? 1 : 0;
+  F[b + LR.B_TGRAD_USER] = prob.tgrad ? 1 : 0;
 }
 
 const erkDriver: Driver<Extract<Algorithm, { kind: 'erk' }>> = {
@@ -92,11 +95,11 @@ const rosenbrockDriver: Driver<Extract<Algorithm, { kind: 'rosenbrock' }>> = {
     // The stages, then f(u_n), the stage's f, ∂f/∂t and Rosenbrock23's midpoint f.
     return { ptr, ndense: layout.ndense, kvecs: layout.s + 4 };
   },
-  prepare: (eng, blk, prob, alg) => allocJacobian(eng, blk, prob, alg.name, alg.autodiff),
+  prepare: (eng, blk, prob, alg) => prepareRosenbrock(eng, blk, prob, alg),
   solve: (eng, blk) => eng.raw.rosenbrockSolve(blk),
   interpolate: (eng, blk, t, out) => eng.raw.rosenbrockInterpolate(blk, t, out),
   qsteadyMax: 1.2,
-  massMatrix: false,
+  massMatrix: true,
 };
 
 const DRIVERS: { [K in Algorithm['kind']]: Driver<Extract<Algorithm, { kind: K }>> } = {

@@ -207,7 +207,7 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, method: Algorithm, o: Resolved
     if (full) throw full;
     const err = rhs.takeError() ?? events?.error;
     const tAt = G[b + L.B_T];
-    if (rhs.lastErrorWasRhs) throw new Error(`solve: the right-hand side failed at t = ${tAt}: ${(err as Error)?.message ?? err}`, { cause: err });
+    if (rhs.lastErrorWasRhs) throw new Error(`solve: ${rhs.lastErrorSource} failed at t = ${tAt}: ${(err as Error)?.message ?? err}`, { cause: err });
     throw new Error(`solve: a callback threw at t = ${tAt}: ${(err as Error)?.message ?? err}`, { cause: err });
   }
 
