@@ -68,6 +68,7 @@ import { piReject, piAccept } from './controller';
 import { evalF, initialDt, interpolateStep } from './erk';
 import { bump, solveW, scaleVec, formFactorW, computeJacobian, massTimes, JAC_ABORTED, JAC_NONFINITE } from './wmatrix';
 import { B_JAC_MAXAGE, B_JAC_DTTOL, R_ORDER3, R_WMETHOD } from './layout-rosenbrock';
+import { algebraicConsistent } from './dae';
 import { acceptStep, stepEnd, stepSaveIdx, stepStopIdx, STEP_ABORT, STEP_EVENT, STEP_TERMINATE } from './accepted';
 
 /**
@@ -277,6 +278,8 @@ export function rosenbrockSolve(blk: usize): i32 {
     if (!evalF(blk, t, u, f0)) return RET_ABORTED;
   }
   if (!allFinite(f0, n)) return RET_INITIALFAILURE;
+  // A DAE must start on its algebraic equations (see dae.ts).
+  if (!algebraicConsistent(blk, n, f0, atol)) return RET_INITIALFAILURE;
   if (f64At(blk, B_SAVE_START) != 0) {
     if (!pushSave(blk, t, u, n)) return RET_ABORTED;
   }
