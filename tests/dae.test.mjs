@@ -115,6 +115,17 @@ test('M also multiplies the C-terms: a linear DAE with a known solution, every m
   }
 });
 
+test('Rosenbrock32 cannot solve DAEs (its order-3 solution is not A-stable: R(∞) ≈ 1.61): a retcode, no junk', () => {
+  const m = D.ode`
+    dx = -x + y
+    dy = y - sin(t)
+  `;
+  const sol = D.solve(new D.ODEProblem(m, [1, 0], [0, 2], {}, { massMatrix: [[1, 0], [0, 0]] }), 'Rosenbrock32', { reltol: 1e-6 });
+  assert.is(sol.retcode, 'DtLessThanMin');
+  assert.ok(sol.u.every((u) => u.every(Number.isFinite)));
+  assert.is(D.memoryInUse(), 0);
+});
+
 test('inconsistent initial values (algebraic equations off by more than abstol): InitialFailure at t0, nothing integrated', () => {
   for (const alg of METHODS) {
     for (const kind of ['ode', 'js']) {
