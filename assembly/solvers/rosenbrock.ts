@@ -22,25 +22,29 @@
 //     Rosenbrock32 (R_ORDER3, OrdinaryDiffEq.jl's Rosenbrock32, Shampine & Reichelt's order-3
 //     companion): the same three stages with k2's end state u_n + dt·k2 as the third stage's
 //     point, u_{n+1} = u_n + dt/6·(k1 + 4k2 + k3) (order 3) and the same difference as error.
-//     f(u_{n+1}) is then not known: the next step evaluates it.
-//     With a mass matrix M (M·u' = f; Shampine & Reichelt §4 and OrdinaryDiffEq's mass-matrix
-//     branch) W = M − dt·d·J and M multiplies the k's that stand for u' on the right:
+//     f(u_{n+1}) is then not known: the next step evaluates it. The order-3 formula is not
+//     A-stable (its R(z) → 1.609… as z → −∞, as Shampine & Reichelt note), so Rosenbrock32
+//     suits mildly stiff problems only, and no DAEs.
+//     With a mass matrix M (M·u' = f; ode23s's mass-matrix form in Shampine & Reichelt, and
+//     OrdinaryDiffEq's mass-matrix branch) W = M − dt·d·J and M multiplies the k's that stand for u' on the right:
 //       W·(k2 − k1) = f1 − M·k1,  W·k3 = f(u_{n+1}) − M·(e32·k2 + 2·k1) + e32·f1 + 2·f(u_n) + dt·d·∂f/∂t.
 //   ROS_KIND_RODAS: the general form of Hairer–Wanner's RODAS (and OrdinaryDiffEq's
 //     RodasTableau) in derivative variables k_i = K_i/dt:
 //       u_i = u_n + dt·Σ_j A_ij·k_j
 //       W·k_i = γ·(f(u_i, t + c_i·dt) + dt·d_i·∂f/∂t + Σ_j C_ij·k_j)
 //       u_{n+1} = u_n + dt·Σ b_i·k_i,  err = dt·Σ btilde_i·k_i.
-//     With a mass matrix (Hairer & Wanner II §VI.4, (4.37); OrdinaryDiffEq's Rodas step with
+//     With a mass matrix (Hairer & Wanner II §VI.4; OrdinaryDiffEq's Rodas step with
 //     mass_matrix) W = M − dt·γ·J and the C-terms become M·Σ_j C_ij·k_j.
 //
-// Jacobian reuse (W-methods only, R_WMETHOD: Rosenbrock23/32 keep their order with any
-// approximate J, Shampine & Reichelt 1997 §3; Steihaug & Wolfbrandt 1979): J and ∂f/∂t
+// Jacobian reuse (W-methods only, R_WMETHOD: Rosenbrock23 keeps its order 2 with any
+// approximate J, Shampine & Reichelt 1997; Steihaug & Wolfbrandt 1979. Rosenbrock32 is marked
+// so too, as in OrdinaryDiffEq.jl, but only its embedded order-2 solution is a W-method: its
+// error grows with a reused J, measured in tests/stiff.test.mjs): J and ∂f/∂t
 // computed at an accepted state serve later steps — W is re-formed and re-factored every step
 // for its dt — until B_JAC_MAXAGE accepted steps have used them, a step was rejected, dt·γ
 // moved more than B_JAC_DTTOL (relative) from the dt·γ J was first used with, or an event
 // changed the state: OrdinaryDiffEq.jl's rule for W-methods (_rosenbrock_jac_reuse_decision,
-// after CVODE's), whose constants (20 steps, 3 %) are the defaults TypeScript writes. Fixed
+// after CVODE's; its 3 % is B_JAC_DTTOL). B_JAC_MAXAGE ≤ 1 (the default) turns reuse off. Fixed
 // steps and mass-matrix problems take a new J every step, as there.
 //
 // Workspace vectors after the s stage vectors (B_K + i·B_STRIDE): F0 = f(t_n, u_n), FS (the

@@ -48,7 +48,10 @@ export interface RosenbrockOptions {
    * W-methods (Rosenbrock23, Rosenbrock32) only: how many accepted steps one Jacobian may
    * serve before it is computed anew (W is re-factored every step regardless). 1 computes J
    * every step. A rejected step, a change of dt·γ by more than 3 % or an event also renews
-   * it. Default DEFAULT_MAX_JAC_AGE; Rodas methods always compute J every step.
+   * it; fixed-dt solves and mass-matrix problems never reuse. Default 1 (no reuse): on ROBER
+   * and Van der Pol reuse saved Jacobians but cost more rejected steps and W factorizations,
+   * and Rosenbrock32's order-3 solution loses accuracy with a stale J (tests/stiff.test.mjs).
+   * Rodas methods are not W-methods and compute J every step.
    */
   maxJacAge?: number;
 }
@@ -69,7 +72,7 @@ function erk(tableau: ERKTableau): ERKAlgorithm {
 
 const madeRos = new Map<string, RosenbrockAlgorithm>();
 
-/** W-methods' default maxJacAge (see RosenbrockOptions; measured in tests/stiff.test.mjs). */
+/** W-methods' default maxJacAge: no reuse (see RosenbrockOptions; measured in tests/stiff.test.mjs). */
 export const DEFAULT_MAX_JAC_AGE = 1;
 
 function rosenbrock(tableau: RosenbrockTableau, opts: RosenbrockOptions | undefined): RosenbrockAlgorithm {

@@ -33,7 +33,9 @@ export interface ODEProblemOptions<P = unknown> {
    * The mass matrix M of M·du/dt = f(u, p, t), constant and possibly singular (rows of zeros
    * make algebraic equations: an index-1 DAE), as DifferentialEquations.jl's `mass_matrix`.
    * An n×n array of rows or n² values row by row. Only implicit methods that take it accept
-   * such a problem. Omitted: the identity.
+   * such a problem (the Rosenbrock methods: Rodas5P, Rodas4, Rosenbrock23; Rosenbrock32 only
+   * for a nonsingular M). u0 must satisfy the algebraic equations (|f_i| ≤ abstol_i on each
+   * zero row i), else the solve ends at once with `InitialFailure`. Omitted: the identity.
    */
   massMatrix?: ArrayLike<ArrayLike<number>> | ArrayLike<number>;
   /**
