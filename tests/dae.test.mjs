@@ -141,6 +141,20 @@ test('inconsistent initial values (algebraic equations off by more than abstol):
   }
 });
 
+test('a DAE whose finite-difference Jacobian loses the algebraic row (tiny abstol, no jac): a retcode, not a long loop', () => {
+  // Perturbations of y2, y3 on the scale of abstol = 1e-10 vanish in y1 + y2 + y3 − 1 with
+  // y1 = 1: that row of J reads (1, 0, 0), W is singular, every attempt is rejected.
+  const p = new D.ODEProblem(daeJs, rober.u0, [0, 1e5], undefined, { inplace: true, massMatrix: M });
+  for (const alg of METHODS) {
+    const sol = D.solve(p, alg, { reltol: RTOL, abstol: ATOL });
+    assert.is(sol.retcode, 'DtLessThanMin', alg);
+    assert.ok(sol.stats.nreject < 5000, `${alg}: ${sol.stats.nreject} rejections`);
+    assert.is(D.memoryInUse(), 0);
+  }
+  // With a looser abstol the differences see the row again.
+  assert.is(D.solve(p, 'Rodas5P', { reltol: 1e-6, abstol: 1e-6 }).retcode, 'Success');
+});
+
 test('mass matrices are checked: size and values; explicit methods refuse them', () => {
   assert.throws(() => prob('ode', 1).constructor && new D.ODEProblem(daeModel, rober.u0, [0, 1], K, { massMatrix: [[1, 0], [0, 1]] }), /massMatrix must be 3×3/);
   assert.throws(() => D.solve(prob('ode', 1), 'Tsit5'), /Tsit5 cannot solve a problem with a mass matrix .* use a method of kind rosenbrock/);

@@ -264,6 +264,7 @@ export function rosenbrockSolve(blk: usize): i32 {
   // Jacobian reuse (see the head of this file): only W-methods, adaptive, without M.
   const maxAge = f64At(tab, R_WMETHOD) != 0 && adaptive && mass == 0 ? f64At(blk, B_JAC_MAXAGE) : 1.0;
   const dtTol = f64At(blk, B_JAC_DTTOL);
+  const dtFloor = f64.EPSILON * f64.EPSILON * abs(tf - t0);
 
   let t = t0;
   let stopIdx = 0;
@@ -369,7 +370,9 @@ export function rosenbrockSolve(blk: usize): i32 {
         uprev = swap;
         setF64(blk, B_U, <f64>u);
         setF64(blk, B_UPREV, <f64>uprev);
-        if (dt < dtmin || t + tdir * dt == t) { ret = RET_DTLESSTHANMIN; break; }
+        // t + dt == t never holds near t = 0, where dt could shrink into the subnormals and
+        // stop there: below ε²·|tf − t0| is too small as well.
+        if (dt < dtmin || t + tdir * dt == t || dt < dtFloor) { ret = RET_DTLESSTHANMIN; break; }
         continue;
       }
       const q = piAccept(eest, Math.exp(beta1 * logE - qoldLog), gamma, qmin, qmax, qsmin, qsmax);
