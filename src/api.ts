@@ -9,7 +9,8 @@
  * ```
  */
 export { ODEProblem } from './solve/problem.js';
-export type { RHS, InPlaceRHS, OutOfPlaceRHS, ODEProblemOptions, JacobianFunction, TgradFunction } from './solve/problem.js';
+export type { RHS, InPlaceRHS, OutOfPlaceRHS, ODEProblemOptions } from './solve/problem.js';
+export type { JacobianFunction, TgradFunction } from './solve/problem.js';
 export { solve } from './solve/solve.js';
 export type { SolveOptions } from './solve/options.js';
 export { Solution } from './solve/solution.js';
@@ -17,8 +18,9 @@ export type { SolveStats } from './solve/solution.js';
 export type { ReturnCode } from './solve/retcode.js';
 export {
   Euler, Midpoint, Heun, Ralston, RK4, BS3, OwrenZen3, DP5, Tsit5, Vern7, Vern9, DP8,
-  Rosenbrock23, Rosenbrock32, Rodas4, Rodas5P, algorithmNames,
+  Rosenbrock23, Rodas4, Rodas5P, algorithmNames,
 } from './solve/algorithms.js';
+export { Rosenbrock32 } from './solve/algorithms.js';
 export type { Algorithm, ERKAlgorithm, RosenbrockAlgorithm, RosenbrockOptions } from './solve/algorithms.js';
 export type { ERKTableau } from './solve/tableaus/types.js';
 export type { RosenbrockTableau } from './solve/tableaus/rosenbrock.js';

@@ -128,7 +128,9 @@ export const DP8 = (): ERKAlgorithm => erk(DP8Tableau);
 export const Rosenbrock23 = (opts?: RosenbrockOptions): RosenbrockAlgorithm => rosenbrock(ros.Rosenbrock23, opts);
 /**
  * Rosenbrock32: Rosenbrock23's stages with Shampine's order-3 solution (order 3, error
- * estimated against the order-2 one), as OrdinaryDiffEq.jl's Rosenbrock32.
+ * estimated against the order-2 one), as OrdinaryDiffEq.jl's Rosenbrock32. The order-3
+ * formula is not A-stable (|R(∞)| ≈ 1.61): for mildly stiff problems at tighter tolerances
+ * than Rosenbrock23's, not for very stiff problems or DAEs.
  */
 export const Rosenbrock32 = (opts?: RosenbrockOptions): RosenbrockAlgorithm => rosenbrock(ros.Rosenbrock32, opts);
 /** Hairer–Wanner's RODAS (Rodas4): order 4, stiffly accurate, L-stable. */
@@ -138,7 +140,8 @@ export const Rodas5P = (opts?: RosenbrockOptions): RosenbrockAlgorithm => rosenb
 
 const REGISTRY: Record<string, () => Algorithm> = {
   Euler, Midpoint, Heun, Ralston, RK4, BS3, OwrenZen3, DP5, Tsit5, Vern7, Vern9, DP8,
-  Rosenbrock23: () => Rosenbrock23(), Rosenbrock32: () => Rosenbrock32(), Rodas4: () => Rodas4(), Rodas5P: () => Rodas5P(),
+  Rosenbrock23: () => Rosenbrock23(), Rodas4: () => Rodas4(), Rodas5P: () => Rodas5P(),
+  Rosenbrock32: () => Rosenbrock32(),
 };
 
 /** Names accepted by `solve(prob, 'Tsit5')`. */
