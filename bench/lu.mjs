@@ -26,7 +26,7 @@ const median = (a) => { const s = a.slice().sort((x, y) => x - y); return s.leng
 
 // ─── the engine, its own instance of dist/difflux.wasm (the raw exports) ───
 const noop = () => 0;
-const E = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(join(root, 'dist/difflux.wasm'))), { env: { rhs: noop, grow: noop, onStep: noop, onEvent: noop } }).exports;
+const E = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(join(root, 'dist/difflux.wasm'))), { env: new Proxy({}, { get: () => noop }) }).exports;
 
 // ─── the naive WebAssembly LU, compiled here (in bench/lib, so asc ignores the project's asconfig) ───
 const wasmPath = join(os.tmpdir(), `difflux-lu-naive-${process.pid}.wasm`);

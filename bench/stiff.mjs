@@ -10,7 +10,9 @@
 // (the whole solve in the engine, Jacobians by forward-mode AD on the tape). Tolerances,
 // output times and errors are the peers' (bench/stiff/peers.mjs), so rows compare directly.
 import os from 'node:os';
-import { ode, ODEProblem, solve, Rosenbrock23, Rodas4, Rodas5P } from '../dist/node.js';
+import {
+  ode, ODEProblem, solve, Rosenbrock23, Rodas4, Rodas5P, TRBDF2, KenCarp4, Kvaerno5, FBDF, RadauIIA5,
+} from '../dist/node.js';
 import { runStiffPeers, markdownTable, errors, PROBLEMS, RTOLS, SEED } from './stiff/peers.mjs';
 import { summarize } from './lib/timing.mjs';
 import { writeSection } from './lib/results.mjs';
@@ -51,7 +53,13 @@ function setups(problemKey) {
   ];
 }
 
-const methods = [['Rosenbrock23', Rosenbrock23], ['Rodas4', Rodas4], ['Rodas5P', Rodas5P]];
+// Every stiff family, and the default (no algorithm named: Tsit5 or Vern7 switching to a stiff
+// method when it detects stiffness).
+const methods = [
+  ['Rosenbrock23', Rosenbrock23], ['Rodas4', Rodas4], ['Rodas5P', Rodas5P],
+  ['TRBDF2', TRBDF2], ['KenCarp4', KenCarp4], ['Kvaerno5', Kvaerno5],
+  ['FBDF', FBDF], ['RadauIIA5', RadauIIA5], ['default', () => undefined],
+];
 const problems = ['rober', 'rober1e11', 'vdp'];
 const rtols = quick ? [1e-3, 1e-6] : RTOLS;
 const configs = [];
@@ -67,7 +75,7 @@ for (const c of configs) {
       const alg = make();
       let sol = solve(prob, alg, opts);
       const row = {
-        solver: `difflux ${name}`, version: '', jac, problem: c.problem, rtol: c.rtol,
+        solver: `difflux ${name === 'default' ? sol.alg : name}`, version: '', jac, problem: c.problem, rtol: c.rtol,
         atol: Array.isArray(c.atol) ? c.atol : [c.atol], status: sol.retcode === 'Success' ? 'ok' : 'failed',
         note: sol.retcode === 'Success' ? '' : sol.retcode,
       };
@@ -120,7 +128,7 @@ const md = [
   '## 6. Stiff problems',
   '',
   `Written by \`bench/stiff.mjs\` (\`npm run bench:stiff\`), ${new Date().toISOString()}${quick ? ' — **quick run, do not quote**' : ''}, on ${os.cpus()[0]?.model?.trim()} (${os.cpus().length} cores), in ${((performance.now() - started) / 1000).toFixed(0)} s. ` +
-    'difflux: Rosenbrock23, Rodas4, Rodas5P, each with the right-hand side as a JavaScript function (Jacobian by forward differences, "fd") and written with `ode` (Jacobian by forward-mode AD on the tape, "AD"); time = median of repeated `solve` calls in this process. ' +
+    'difflux: the Rosenbrock methods Rosenbrock23, Rodas4, Rodas5P; the SDIRK methods TRBDF2, KenCarp4, Kvaerno5; FBDF; RadauIIA5; and the default algorithm (no algorithm named: Tsit5 or Vern7 switching to a stiff method), each with the right-hand side as a JavaScript function (Jacobian by forward differences, "fd") and written with `ode` (Jacobian by forward-mode AD on the tape, "AD"); time = median of repeated `solve` calls in this process. ' +
     'Peers: SUNDIALS CVODE (BDF, dense linear solver; Debian\'s library) through a C driver and SciPy `solve_ivp` (Radau, BDF, LSODA), each timed in its own process (bench/stiff/peers.mjs). ' +
     'ROBER atol = rtol·(1e-4, 1e-10, 1e-2) per component, plus the [0, 1e11] example at rtol 1e-6, atol 1e-8; Van der Pol atol = rtol·1e-2. Errors are relative to ../shared/reference (max over components; "all t" over every reference time). ' +
     'The Van der Pol reference value belongs to the μ = 1e6 form on [0, 2] (the classic μ = 1e3 oscillator in scaled time), which is what is solved here.',

@@ -10,6 +10,7 @@
  */
 export { ODEProblem } from './solve/problem.js';
 export type { RHS, InPlaceRHS, OutOfPlaceRHS, ODEProblemOptions } from './solve/problem.js';
+export type { JacobianFunction, TgradFunction } from './solve/problem.js';
 export { solve } from './solve/solve.js';
 export type { SolveOptions } from './solve/options.js';
 export { Solution } from './solve/solution.js';
@@ -25,6 +26,7 @@ export { FBDF } from './solve/bdf.js';
 export type { BDFAlgorithm, BDFOptions } from './solve/bdf.js';
 export type { SdirkAlgorithm, SdirkOptions } from './solve/algorithms.js';
 export type { SdirkTableau } from './solve/tableaus/sdirk.js';
+export { Rosenbrock32 } from './solve/algorithms.js';
 export type { Algorithm, ERKAlgorithm, RosenbrockAlgorithm, RosenbrockOptions } from './solve/algorithms.js';
 export { AutoTsit5, AutoVern7, defaultAlgorithm, defaultStiffChoice } from './solve/auto.js';
 export type { AutoAlgorithm, AutoSwitchOptions } from './solve/auto.js';

@@ -14,7 +14,7 @@ const wasm = readFileSync(new URL('../dist/difflux.wasm', import.meta.url));
 
 // The engine's raw exports, from its own instance (as tests/math.test.mjs does).
 const noop = () => 0;
-const E = new WebAssembly.Instance(new WebAssembly.Module(wasm), { env: { rhs: noop, grow: noop, onStep: noop, onEvent: noop } }).exports;
+const E = new WebAssembly.Instance(new WebAssembly.Module(wasm), { env: new Proxy({}, { get: () => noop }) }).exports;
 
 // The internal TypeScript wrapper is not in the package's API: bundle it here with the
 // engine module (its own engine instance) and import the bundle.

@@ -6,6 +6,9 @@ import * as assert from 'uvu/assert';
 import { D, reference, logLogSlope } from './helpers.mjs';
 
 const METHODS = { Rosenbrock23: 2, Rodas4: 4, Rodas5P: 5 };
+// Van der Pol (μ = 1000) at t = 3000: LSODA (SciPy odeint, rtol = atol = 1e-12, analytic
+// Jacobian); Rodas5P at reltol = abstol = 1e-10 agrees to 2e-7 (see the Van der Pol tests).
+const VDP_3000 = [-1.83369804, 0.77592908];
 const STAGES = { Rosenbrock23: 3, Rodas4: 6, Rodas5P: 8 };
 
 // --- A nonlinear, mildly stiff problem with a known solution (λ = −20):
@@ -50,6 +53,37 @@ for (const [alg, p] of Object.entries(METHODS)) {
     assert.ok(slope > p - 0.3 && slope < p + 0.3, `${alg}: measured order ${slope.toFixed(3)}, expected ${p}`);
   });
 }
+
+test('Rosenbrock32 converges with order 3 (fixed dt; AD and finite-difference Jacobians)', () => {
+  for (const f of [mildModel, mildJs]) {
+    const slope = measuredOrder('Rosenbrock32', mild(f));
+    if (process.env.DIFFLUX_VERBOSE) console.log('Rosenbrock32', slope.toFixed(3));
+    assert.ok(slope > 2.7 && slope < 3.3, `Rosenbrock32: measured order ${slope.toFixed(3)}, expected 3`);
+  }
+});
+
+test('Rosenbrock32: adaptive solves meet the tolerance, its dense output ends at u_{n+1}; not A-stable (R(∞) ≈ 1.61)', () => {
+  for (const f of [mildJs, mildModel]) {
+    const sol = D.solve(mild(f), 'Rosenbrock32', { reltol: 1e-6, abstol: 1e-8 });
+    assert.is(sol.retcode, 'Success');
+    const e = Math.max(...exactAt(T).map((x, i) => Math.abs(sol.u[sol.u.length - 1][i] - x)));
+    assert.ok(e < 1e-5, `error ${e}`);
+    for (let i = 1; i < sol.t.length; i += 5) assert.equal(Array.from(sol.at(sol.t[i])), Array.from(sol.u[i]));
+    let worst = 0;
+    for (let i = 0; i + 1 < sol.t.length; i++) {
+      const t = 0.5 * (sol.t[i] + sol.t[i + 1]);
+      worst = Math.max(worst, ...exactAt(t).map((x, j) => Math.abs(sol.at(t, j) - x)));
+    }
+    assert.ok(worst < 1e-5, `interpolation error ${worst}`);
+  }
+  // One step of u' = λu with dt·λ → −∞: Rosenbrock23's u_1 → 0 (L-stable), the order-3
+  // formula's → 1.609… (Shampine & Reichelt: it is not A-stable), so Rosenbrock32 is for
+  // mildly stiff problems only.
+  const step = (alg, z) => D.solve(new D.ODEProblem((du, u) => { du[0] = z * u[0]; }, [1], [0, 1], undefined, { inplace: true }), alg, { dt: 1, adaptive: false }).u[1][0];
+  assert.ok(Math.abs(step('Rosenbrock23', -1e8)) < 1e-7);
+  assert.ok(Math.abs(step('Rosenbrock32', -1e8) - 1.6095) < 1e-3, String(step('Rosenbrock32', -1e8)));
+  assert.ok(Math.abs(step('Rosenbrock32', -10)) < 1);
+});
 
 test('Rosenbrock23 keeps order 2 with finite-difference Jacobians (a JavaScript f; a W-method)', () => {
   const slope = measuredOrder('Rosenbrock23', mild(mildJs));
@@ -213,6 +247,121 @@ test('fixed dt: no error estimate (Rosenbrock23 skips its third stage), counters
   assert.is(sol.stats.njacs, 200);
 });
 
+// --- Van der Pol in the reference's form y1' = y2, y2' = μ((1 − y1²)y2 − y1), y(0) = (2, 0).
+// With τ = √μ·t it is the classic x'' − √μ(1 − x²)x' + x = 0: a relaxation oscillation of
+// period ≈ 1.6 in t for any large μ, so t = 3000 is about 1850 periods. References computed
+// for these tests: SciPy's Radau (rtol 1e-12, atol 1e-14) to t = 3; to t = 3000 LSODA (SciPy
+// odeint, rtol = atol = 1e-12, analytic Jacobian; at 1e-10 it agrees to 2e-5). The value of
+// solutions.json's van_der_pol_mu1000 at t = 3000, (1.70617, −0.89281), disagrees with both
+// and with every method here at every tolerance (all agree on (−1.8337, 0.7759) to 1e-4): it
+// is not used.
+const vdpA = D.ode`
+  dy1 = y2
+  dy2 = mu*((1 - y1*y1)*y2 - y1)
+`;
+const VDP_REF = {
+  '1000@3': [-1.6177098843090922, 0.9995963604491067],
+  '1e6@3': [-1.51060693674408, 1.1783800007309866], // = the classic μ = 1000 oscillator at τ = 3000
+  '1000@3000': VDP_3000,
+};
+const vdpErr = (sol, ref) => Math.max(...[0, 1].map((j) => Math.abs(sol.u[sol.u.length - 1][j] - ref[j]) / Math.abs(ref[j])));
+const vdpSolve = (mu, t1, alg, rtol, atol) =>
+  D.solve(new D.ODEProblem(vdpA, [2, 0], [0, t1], { mu }), alg, { reltol: rtol, abstol: atol, saveEverystep: false, maxiters: 1e7 });
+
+test('Van der Pol μ = 1000 and μ = 1e6 over two relaxation transitions (t ≤ 3): Rodas5P, Rodas4, Rosenbrock23 within 100·reltol', () => {
+  for (const [mu, key] of [[1000, '1000@3'], [1e6, '1e6@3']]) {
+    for (const alg of ['Rodas5P', 'Rodas4', 'Rosenbrock23']) {
+      const rtol = 1e-6;
+      const sol = vdpSolve(mu, 3, alg, rtol, 1e-8);
+      assert.is(sol.retcode, 'Success', `${alg} μ=${mu}`);
+      const e = vdpErr(sol, VDP_REF[key]);
+      if (process.env.DIFFLUX_VERBOSE) console.log('VdP', mu, alg, e.toExponential(2), sol.stats.naccept, sol.stats.nreject);
+      assert.ok(e <= 100 * rtol, `${alg} μ=${mu}: relative error ${e}`);
+    }
+  }
+  assert.is(D.memoryInUse(), 0);
+});
+
+test('Van der Pol μ = 1000 to t = 3000 (≈ 1850 periods): Rodas5P and Rodas4 against the reference, Rosenbrock23 stays on the cycle', () => {
+  // Each period adds its phase error: the global error at t = 3000 is ~100–250× reltol at
+  // reltol 1e-5 (measured 1.2e-3 for Rodas5P, 2.3e-3 for Rodas4), so the bound is 1000·reltol.
+  for (const alg of ['Rodas5P', 'Rodas4']) {
+    const rtol = 1e-5;
+    const sol = vdpSolve(1000, 3000, alg, rtol, 1e-8);
+    assert.is(sol.retcode, 'Success', alg);
+    const e = vdpErr(sol, VDP_REF['1000@3000']);
+    if (process.env.DIFFLUX_VERBOSE) console.log('VdP 3000', alg, e.toExponential(2), sol.stats.naccept, sol.stats.nreject);
+    assert.ok(e <= 1000 * rtol, `${alg}: relative error ${e}`);
+  }
+  // Order 2 needs far tighter tolerances for the phase; at reltol 1e-3 it completes the span
+  // on the limit cycle (|y1| ≤ 2, y2 ≈ y1/(1 − y1²) on the slow branches).
+  const r23 = vdpSolve(1000, 3000, 'Rosenbrock23', 1e-3, 1e-6);
+  assert.is(r23.retcode, 'Success');
+  const [y1, y2] = r23.u[1];
+  assert.ok(Math.abs(y1) > 1 && Math.abs(y1) <= 2.01 && Math.abs(y2 - y1 / (1 - y1 * y1)) < 0.05 * Math.abs(y2), `${y1}, ${y2}`);
+  assert.is(D.memoryInUse(), 0);
+});
+
+test('Van der Pol μ = 1e6 to t = 3000 (≈ 1850 transitions, each 1000× faster than for μ = 1000): Rodas5P without failure', () => {
+  const sol = vdpSolve(1e6, 3000, 'Rodas5P', 1e-4, 1e-6);
+  assert.is(sol.retcode, 'Success');
+  const [y1, y2] = sol.u[1];
+  assert.ok(Math.abs(y1) > 1 && Math.abs(y1) <= 2.01 && Math.abs(y2 - y1 / (1 - y1 * y1)) < 1e-3 * Math.abs(y2), `${y1}, ${y2}`);
+  assert.is(D.memoryInUse(), 0);
+});
+
+// --- Jacobian reuse for the W-methods (maxJacAge). Measured with a JavaScript f (finite-
+// difference Jacobians: n + 1 evaluations of f each), Rosenbrock23, abstol = reltol·1e-4 on
+// ROBER to 1e11 and abstol = reltol on Van der Pol μ = 1000 over t ∈ [0, 3]:
+//   reltol  maxJacAge  ROBER nf / njacs / rejected   VdP nf / njacs / nw / rejected
+//   1e-4        1        1496 /  249 /   0           3798 /  698 /  851 / 153
+//   1e-4       20        1496 /  249 /   0           3312 /  522 /  872 / 150
+//   1e-6        1        7136 / 1189 /   0          17648 / 3460 / 3633 / 173
+//   1e-6       20        7224 / 1066 / 225          15429 / 2183 / 4439 / 670
+// Reusing J saves Jacobians but a stale J (and ∂f/∂t) costs rejected steps and W
+// factorizations, and on ROBER more evaluations of f in all; errors at equal tolerance are
+// alike. Rosenbrock32's order-3 solution needs the exact J: reuse made its error 10–70× larger.
+// So the default computes J every step (maxJacAge 1, as OrdinaryDiffEq.jl's default for
+// Rosenbrock23/32); maxJacAge > 1 turns reuse on.
+test('maxJacAge: W-methods reuse J across accepted steps, renewing it after rejections, on large dt changes and at the age limit', () => {
+  const counted = () => new D.ODEProblem(vdpJs, [2, 0], [0, 3], undefined, { inplace: true });
+  const rtol = 1e-5;
+  const plain = D.solve(counted(), 'Rosenbrock23', { reltol: rtol, abstol: rtol });
+  const reuse = D.solve(counted(), D.Rosenbrock23({ maxJacAge: 20 }), { reltol: rtol, abstol: rtol });
+  for (const sol of [plain, reuse]) {
+    assert.is(sol.retcode, 'Success');
+    assert.ok(vdpErr(sol, VDP_REF['1000@3']) <= 100 * rtol, String(vdpErr(sol, VDP_REF['1000@3'])));
+    const st = sol.stats;
+    const attempts = st.naccept + st.nreject;
+    assert.is(st.nw, attempts);
+    // Finite-difference Jacobians (3 evaluations each with n = 2), 2 per attempt, 2 to start.
+    assert.is(st.nf, 2 + 2 * attempts + 3 * st.njacs);
+  }
+  assert.is(plain.stats.njacs, plain.stats.naccept);
+  assert.ok(reuse.stats.njacs < 0.8 * reuse.stats.naccept, `${reuse.stats.njacs} Jacobians for ${reuse.stats.naccept} steps`);
+  // Every rejection renews a reused J and at most 20 steps share one.
+  assert.ok(reuse.stats.njacs >= reuse.stats.naccept / 20);
+  const age2 = D.solve(counted(), D.Rosenbrock23({ maxJacAge: 2 }), { reltol: rtol, abstol: rtol });
+  assert.ok(age2.stats.njacs >= age2.stats.naccept / 2 && age2.stats.njacs < age2.stats.naccept);
+  // The measured trade-off on ROBER that makes "no reuse" the default.
+  const rober1 = D.solve(roberProb('js', 1e11), 'Rosenbrock23', { reltol: 1e-6, abstol: 1e-10 });
+  const rober20 = D.solve(roberProb('js', 1e11), D.Rosenbrock23({ maxJacAge: 20 }), { reltol: 1e-6, abstol: 1e-10 });
+  assert.ok(rober20.stats.njacs < rober1.stats.njacs && rober20.stats.nf > rober1.stats.nf && rober20.stats.nreject > rober1.stats.nreject, JSON.stringify([rober1.stats, rober20.stats]));
+  // Never with a fixed dt or a mass matrix; Rodas methods are not W-methods.
+  const fixed = D.solve(mild(mildJs), D.Rosenbrock23({ maxJacAge: 20 }), { dt: 0.01, adaptive: false });
+  assert.is(fixed.stats.njacs, 200);
+  const dae = D.solve(new D.ODEProblem(D.ode`
+    dx = -x + y
+    dy = y - sin(t)
+  `, [1, 0], [0, 2], {}, { massMatrix: [[1, 0], [0, 0]] }), D.Rosenbrock23({ maxJacAge: 20 }), { reltol: 1e-6 });
+  assert.is(dae.retcode, 'Success');
+  assert.is(dae.stats.njacs, dae.stats.naccept);
+  assert.throws(() => D.Rodas4({ maxJacAge: 5 }), /Rodas4: unknown option 'maxJacAge' \(known: autodiff\); Rodas4 is not a W-method/);
+  assert.throws(() => D.Rosenbrock23({ maxJacAge: 0 }), /maxJacAge must be an integer ≥ 1, got 0/);
+  assert.is(D.Rosenbrock23({ maxJacAge: 1 }), D.Rosenbrock23());
+  assert.is(D.memoryInUse(), 0);
+});
+
 // --- Dense output.
 test('Solution.at uses each method’s own interpolant: accurate inside steps, exact at their ends', () => {
   for (const alg of Object.keys(METHODS)) {
@@ -369,7 +518,8 @@ test('constructors, names and options', () => {
   assert.throws(() => D.Rodas4({ autodif: false }), /unknown option 'autodif'/);
   assert.throws(() => D.Rodas4({ autodiff: 1 }), /autodiff must be true or false/);
   assert.throws(() => D.solve(p, D.Rosenbrock23), /pass the algorithm called/);
-  assert.throws(() => D.solve(p, 'Rosenbrock32'), /unknown algorithm 'Rosenbrock32'/);
+  assert.throws(() => D.solve(p, 'Rosenbrock34'), /unknown algorithm 'Rosenbrock34'/);
+  assert.is(D.solve(p, 'Rosenbrock32').alg, 'Rosenbrock32');
   assert.ok(D.algorithmNames.includes('Rosenbrock23'));
 });
 

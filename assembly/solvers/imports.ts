@@ -16,3 +16,11 @@
 /** Runs the pending event's affect at t on the state in B_U: 0, CB_TERMINATE or CB_ERROR. */
 // @ts-ignore: decorator
 @external("env", "onEvent") export declare function onEvent(t: f64): i32;
+
+/** J = ∂f/∂u (n×n row-major) from the user's `jac` at (t, u). Nonzero: it threw or returned junk. */
+// @ts-ignore: decorator
+@external("env", "jac") export declare function jac(t: f64, u: usize, J: usize): i32;
+
+/** dT = ∂f/∂t from the user's `tgrad` at (t, u). Nonzero: it threw or returned junk. */
+// @ts-ignore: decorator
+@external("env", "tgrad") export declare function tgrad(t: f64, u: usize, dT: usize): i32;

@@ -45,14 +45,13 @@ export function jacobianDual(blk: usize, tape: usize, regs: usize, n: i32, t: f6
  * h = √ε·max(|u_j|, min(abstol_j, 1)) — MATLAB's numjac with the threshold ode23s gives it
  * (abstol): a component below abstol is perturbed on the scale of abstol, not of 1 as
  * FiniteDiff.jl's √ε·max(|u_j|, 1) would (too coarse for small components such as ROBER's y2)
- * — taken as the representable difference (u_j + h) − u_j (√ε when that scale is 0). dT from
- * f(t + h_t, u), h_t = √ε·max(|t|, 1) in the direction of integration. n + 1 evaluations of f,
- * counted in B_NF; `tmp` and `fs` are scratch vectors. False when the JavaScript right-hand
- * side failed.
+ * — taken as the representable difference (u_j + h) − u_j (√ε when that scale is 0). dT (when
+ * `withT`) from timeFD. n (+ 1) evaluations of f, counted in B_NF; `tmp` and `fs` are scratch
+ * vectors. False when the JavaScript right-hand side failed.
  */
 export function jacobianFD(
   blk: usize, n: i32, t: f64, tdir: f64, u: usize, f0: usize, J: usize, dT: usize, tmp: usize, fs: usize,
-  atol: usize,
+  atol: usize, withT: bool,
 ): bool {
   const sq = sqrt(f64.EPSILON);
   memory.copy(tmp, u, <usize>n << 3);
@@ -71,7 +70,15 @@ export function jacobianFD(
       store<f64>(J + (<usize>(i * n + j) << 3), (load<f64>(fs + off) - load<f64>(f0 + off)) / h);
     }
   }
-  const tp = t + tdir * sq * max(abs(t), 1.0);
+  return withT ? timeFD(blk, n, t, tdir, u, f0, dT, fs) : true;
+}
+
+/**
+ * dT = ∂f/∂t by one forward difference from f0 = f(t, u): f(t + h_t, u) with
+ * h_t = √ε·max(|t|, 1) in the direction of integration. One evaluation of f (`fs` scratch).
+ */
+export function timeFD(blk: usize, n: i32, t: f64, tdir: f64, u: usize, f0: usize, dT: usize, fs: usize): bool {
+  const tp = t + tdir * sqrt(f64.EPSILON) * max(abs(t), 1.0);
   const ht = tp - t;
   if (!evalF(blk, tp, u, fs)) return false;
   for (let i = 0; i < n; i++) {

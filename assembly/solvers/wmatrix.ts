@@ -6,7 +6,9 @@ import { B_NSOLVE, B_NJAC, B_NW, B_LANES, B_TAPE, B_REGS, B_ERR, B_MASS } from '
 import { f64At, setF64, ptrAt, i32At } from './block';
 import { luFactor, luSolve } from '../linalg/lu';
 import { allFinite } from '../linalg/vector';
-import { jacobianDual, jacobianFD } from './jacobian';
+import { B_JAC_USER, B_TGRAD_USER } from './layout-rosenbrock';
+import { jacobianDual, jacobianFD, timeFD } from './jacobian';
+import { jac as userJac, tgrad as userTgrad } from './imports';
 
 // @ts-ignore: decorator
 @inline export function bump(blk: usize, slot: i32): void {
@@ -86,19 +88,26 @@ export const JAC_NONFINITE = 1; // J or ∂f/∂t has a NaN or an infinity
 export const JAC_ABORTED = 2; // the JavaScript right-hand side threw
 
 /**
- * J = ∂f/∂u and dT = ∂f/∂t at (t, u), f0 = f(t, u): by forward-mode AD on a compiled model's
- * tape when the solve set up tangent lanes, by forward differences otherwise (`tmp` and `fs`
- * scratch vectors). Counted in B_NJAC.
+ * J = ∂f/∂u and dT = ∂f/∂t at (t, u), f0 = f(t, u): from the user's `jac` (and `tgrad`) when
+ * the problem gives them — ∂f/∂t then by one forward difference unless `tgrad` is given —
+ * else by forward-mode AD on a compiled model's tape when the solve set up tangent lanes, by
+ * forward differences otherwise (`tmp` and `fs` scratch vectors). A user's `tgrad` replaces
+ * whatever ∂f/∂t the other ways give. Counted in B_NJAC.
  */
 export function computeJacobian(
   blk: usize, n: i32, t: f64, tdir: f64, u: usize, f0: usize, jac: usize, dT: usize, tmp: usize, fs: usize, atol: usize,
 ): i32 {
   const tape = ptrAt(blk, B_TAPE);
-  if (tape != 0 && i32At(blk, B_LANES) > 0) {
+  const userT = f64At(blk, B_TGRAD_USER) != 0;
+  if (f64At(blk, B_JAC_USER) != 0) {
+    if (userJac(t, u, jac) != 0) return JAC_ABORTED;
+    if (!userT && !timeFD(blk, n, t, tdir, u, f0, dT, fs)) return JAC_ABORTED;
+  } else if (tape != 0 && i32At(blk, B_LANES) > 0) {
     jacobianDual(blk, tape, ptrAt(blk, B_REGS), n, t, u, jac, dT, ptrAt(blk, B_ERR));
-  } else if (!jacobianFD(blk, n, t, tdir, u, f0, jac, dT, tmp, fs, atol)) {
+  } else if (!jacobianFD(blk, n, t, tdir, u, f0, jac, dT, tmp, fs, atol, !userT)) {
     return JAC_ABORTED;
   }
+  if (userT && userTgrad(t, u, dT) != 0) return JAC_ABORTED;
   bump(blk, B_NJAC);
   return allFinite(jac, n * n) && allFinite(dT, n) ? JAC_OK : JAC_NONFINITE;
 }

@@ -47,6 +47,10 @@ interface EngineExports {
  */
 export interface EngineHandlers {
   rhs(t: number, u: number, du: number): number;
+  /** J = ∂f/∂u (n×n row-major at `J`) from the problem's `jac`: 0, or nonzero after storing its error. */
+  jac(t: number, u: number, J: number): number;
+  /** dT = ∂f/∂t from the problem's `tgrad`: 0, or nonzero after storing its error. */
+  tgrad(t: number, u: number, dT: number): number;
   grow(kind: number, need: number): number;
   onStep(tprev: number, t: number): number;
   onEvent(t: number): number;
@@ -208,13 +212,15 @@ let engine: Engine | undefined;
 function noSolve(): never {
   throw new Error('difflux: the engine called back with no solve running');
 }
-const NO_SOLVE: EngineHandlers = { rhs: noSolve, grow: noSolve, onStep: noSolve, onEvent: noSolve };
+const NO_SOLVE: EngineHandlers = { rhs: noSolve, jac: noSolve, tgrad: noSolve, grow: noSolve, onStep: noSolve, onEvent: noSolve };
 
 /** The engine's imports: each forwards to the running solve's handlers. */
 function makeImports(): Record<string, Record<string, unknown>> {
   return {
     env: {
       rhs: (t: number, u: number, du: number) => engine!.current.rhs(t, u, du),
+      jac: (t: number, u: number, J: number) => engine!.current.jac(t, u, J),
+      tgrad: (t: number, u: number, dT: number) => engine!.current.tgrad(t, u, dT),
       grow: (kind: number, need: number) => engine!.current.grow(kind, need),
       onStep: (tprev: number, t: number) => engine!.current.onStep(tprev, t),
       onEvent: (t: number) => engine!.current.onEvent(t),

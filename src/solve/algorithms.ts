@@ -42,12 +42,24 @@ export interface RosenbrockAlgorithm {
    * (false). A JavaScript right-hand side always takes finite differences.
    */
   readonly autodiff: boolean;
+  /** W-methods: accepted steps one Jacobian may serve (1: a new J every step). */
+  readonly maxJacAge: number;
 }
 
-/** Options of the Rosenbrock constructors, as DifferentialEquations.jl's `autodiff`. */
+/** Options of the Rosenbrock constructors, as DifferentialEquations.jl's `autodiff` and `max_jac_age`. */
 export interface RosenbrockOptions {
   /** false: finite-difference Jacobians also for compiled models. Default true. */
   autodiff?: boolean;
+  /**
+   * W-methods (Rosenbrock23, Rosenbrock32) only: how many accepted steps one Jacobian may
+   * serve before it is computed anew (W is re-factored every step regardless). 1 computes J
+   * every step. A rejected step, a change of dt·γ by more than 3 % or an event also renews
+   * it; fixed-dt solves and mass-matrix problems never reuse. Default 1 (no reuse): on ROBER
+   * and Van der Pol reuse saved Jacobians but cost more rejected steps and W factorizations,
+   * and Rosenbrock32's order-3 solution loses accuracy with a stale J (tests/stiff.test.mjs).
+   * Rodas methods are not W-methods and compute J every step.
+   */
+  maxJacAge?: number;
 }
 
 export type Algorithm = ERKAlgorithm | RosenbrockAlgorithm | BDFAlgorithm | SdirkAlgorithm | RadauAlgorithm;
@@ -66,17 +78,25 @@ function erk(tableau: ERKTableau): ERKAlgorithm {
 
 const madeRos = new Map<string, RosenbrockAlgorithm>();
 
+/** W-methods' default maxJacAge: no reuse (see RosenbrockOptions; measured in tests/stiff.test.mjs). */
+export const DEFAULT_MAX_JAC_AGE = 1;
+
 function rosenbrock(tableau: RosenbrockTableau, opts: RosenbrockOptions | undefined): RosenbrockAlgorithm {
   if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new TypeError(`${tableau.name}: options must be an object, e.g. { autodiff: false }`);
+  const known = tableau.wmethod ? 'autodiff, maxJacAge' : 'autodiff';
   for (const k of Object.keys(opts ?? {})) {
-    if (k !== 'autodiff') throw new Error(`${tableau.name}: unknown option '${k}' (known: autodiff)`);
+    if (k !== 'autodiff' && !(k === 'maxJacAge' && tableau.wmethod)) {
+      throw new Error(`${tableau.name}: unknown option '${k}' (known: ${known})` + (k === 'maxJacAge' ? `; ${tableau.name} is not a W-method and computes J every step` : ''));
+    }
   }
   const ad = opts?.autodiff ?? true;
   if (typeof ad !== 'boolean') throw new TypeError(`${tableau.name}: autodiff must be true or false`);
-  const key = `${tableau.name}/${ad}`;
+  const age = opts?.maxJacAge ?? (tableau.wmethod ? DEFAULT_MAX_JAC_AGE : 1);
+  if (!Number.isInteger(age) || age < 1) throw new RangeError(`${tableau.name}: maxJacAge must be an integer ≥ 1, got ${age}`);
+  const key = `${tableau.name}/${ad}/${age}`;
   let alg = madeRos.get(key);
   if (!alg) {
-    alg = Object.freeze({ kind: 'rosenbrock', name: tableau.name, tableau, adaptive: true, autodiff: ad });
+    alg = Object.freeze({ kind: 'rosenbrock', name: tableau.name, tableau, adaptive: true, autodiff: ad, maxJacAge: age });
     madeRos.set(key, alg);
   }
   return alg;
@@ -112,6 +132,13 @@ export const DP8 = (): ERKAlgorithm => erk(DP8Tableau);
  * L-stable, for stiff problems at loose tolerances.
  */
 export const Rosenbrock23 = (opts?: RosenbrockOptions): RosenbrockAlgorithm => rosenbrock(ros.Rosenbrock23, opts);
+/**
+ * Rosenbrock32: Rosenbrock23's stages with Shampine's order-3 solution (order 3, error
+ * estimated against the order-2 one), as OrdinaryDiffEq.jl's Rosenbrock32. The order-3
+ * formula is not A-stable (|R(∞)| ≈ 1.61): for mildly stiff problems at tighter tolerances
+ * than Rosenbrock23's, not for very stiff problems or DAEs.
+ */
+export const Rosenbrock32 = (opts?: RosenbrockOptions): RosenbrockAlgorithm => rosenbrock(ros.Rosenbrock32, opts);
 /** Hairer–Wanner's RODAS (Rodas4): order 4, stiffly accurate, L-stable. */
 export const Rodas4 = (opts?: RosenbrockOptions): RosenbrockAlgorithm => rosenbrock(ros.Rodas4, opts);
 /** Steinebach's Rodas5P: order 5, stiffly accurate, for stiff problems at tighter tolerances. */
@@ -180,6 +207,7 @@ const REGISTRY: Record<string, () => Algorithm> = {
   FBDF: () => FBDF(),
   ImplicitEuler: () => ImplicitEuler(), Trapezoid: () => Trapezoid(), TRBDF2: () => TRBDF2(), KenCarp4: () => KenCarp4(), Kvaerno5: () => Kvaerno5(),
   RadauIIA5: () => RadauIIA5(),
+  Rosenbrock32: () => Rosenbrock32(),
 };
 
 /** Names accepted by `solve(prob, 'Tsit5')`. */

@@ -8,7 +8,8 @@ import type { Engine } from '../runtime/engine.js';
 import type { ODEProblem } from './problem.js';
 import type { Algorithm } from './algorithms.js';
 import { tableauBlock } from './tableau-block.js';
-import { rosenbrockBlock } from './rosenbrock-block.js';
+import { rosenbrockBlock, prepareRosenbrock } from './rosenbrock-block.js';
+import * as LRos from '../../assembly/solvers/layout-rosenbrock.js';
 import { bdfBlock } from './bdf-block.js';
 import * as LB from '../../assembly/solvers/layout-bdf.js';
 import { sdirkBlock, sdirkVectors, SDIRK_NDENSE } from './sdirk-block.js';
@@ -78,6 +79,8 @@ export function allocJacobian(eng: Engine, blk: number, prob: ODEProblem<unknown
   F[b + L.B_TANG] = tang;
   F[b + L.B_SEED] = seed;
   F[b + L.B_OUTT] = outT;
+  F[b + LRos.B_JAC_USER] = prob.jac ? 1 : 0;
+  F[b + LRos.B_TGRAD_USER] = prob.tgrad ? 1 : 0;
 }
 
 const erkDriver: Driver<Extract<Algorithm, { kind: 'erk' }>> = {
@@ -97,11 +100,11 @@ const rosenbrockDriver: Driver<Extract<Algorithm, { kind: 'rosenbrock' }>> = {
     // The stages, then f(u_n), the stage's f, ∂f/∂t and Rosenbrock23's midpoint f.
     return { ptr, ndense: layout.ndense, kvecs: layout.s + 4 };
   },
-  prepare: (eng, blk, prob, alg) => allocJacobian(eng, blk, prob, alg.name, alg.autodiff),
+  prepare: (eng, blk, prob, alg) => prepareRosenbrock(eng, blk, prob, alg),
   solve: (eng, blk) => eng.raw.rosenbrockSolve(blk),
   interpolate: (eng, blk, t, out) => eng.raw.rosenbrockInterpolate(blk, t, out),
   qsteadyMax: 1.2,
-  massMatrix: false,
+  massMatrix: true,
 };
 
 // FBDF: the dense "stages" are D_q/dt, then the differences and Newton's vectors.
@@ -156,7 +159,3 @@ export function driverFor<A extends Algorithm>(alg: A): Driver<A> {
   return DRIVERS[alg.kind] as unknown as Driver<A>;
 }
 
-/** Names of the algorithms whose driver takes a mass matrix (for error messages). */
-export function massMatrixKinds(): string[] {
-  return Object.entries(DRIVERS).filter(([, d]) => d.massMatrix).map(([k]) => k);
-}

@@ -8,7 +8,20 @@ export type InPlaceRHS<P = unknown> = (du: Float64Array, u: Float64Array, p: P, 
 export type OutOfPlaceRHS<P = unknown> = (u: Float64Array, p: P, t: number) => ArrayLike<number>;
 export type RHS<P = unknown> = InPlaceRHS<P> | OutOfPlaceRHS<P>;
 
-export interface ODEProblemOptions {
+/**
+ * The Jacobian J = ∂f/∂u of the right-hand side at (u, p, t), as DifferentialEquations.jl's
+ * `ODEFunction(f; jac)`. `J` is an n×n Float64Array, row-major (`J[i*n + j] = ∂f_i/∂u_j`, the
+ * engine's own layout), filled with zeros before each call: write the nonzeros and return
+ * nothing, or return the matrix (n rows of n values, or n² values row by row).
+ */
+export type JacobianFunction<P = unknown> = (J: Float64Array, u: Float64Array, p: P, t: number) => void | ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+/**
+ * ∂f/∂t at (u, p, t), as DifferentialEquations.jl's `tgrad`: fill `dT` (n values, zeros before
+ * each call) or return n values.
+ */
+export type TgradFunction<P = unknown> = (dT: Float64Array, u: Float64Array, p: P, t: number) => void | ArrayLike<number>;
+
+export interface ODEProblemOptions<P = unknown> {
   /**
    * Whether `f` is in place, `f(du, u, p, t)`. By default it is decided as in
    * DifferentialEquations.jl, from the number of declared parameters (4: in place, 3: out of
@@ -20,9 +33,19 @@ export interface ODEProblemOptions {
    * The mass matrix M of M·du/dt = f(u, p, t), constant and possibly singular (rows of zeros
    * make algebraic equations: an index-1 DAE), as DifferentialEquations.jl's `mass_matrix`.
    * An n×n array of rows or n² values row by row. Only implicit methods that take it accept
-   * such a problem. Omitted: the identity.
+   * such a problem (the Rosenbrock methods: Rodas5P, Rodas4, Rosenbrock23; Rosenbrock32 only
+   * for a nonsingular M). u0 must satisfy the algebraic equations (|f_i| ≤ abstol_i on each
+   * zero row i), else the solve ends at once with `InitialFailure`. Omitted: the identity.
    */
   massMatrix?: ArrayLike<ArrayLike<number>> | ArrayLike<number>;
+  /**
+   * The exact Jacobian ∂f/∂u (see JacobianFunction). Implicit methods call it instead of
+   * finite differences or automatic differentiation, once per Jacobian they need
+   * (`sol.stats.njacs`); without `tgrad`, ∂f/∂t then takes one extra evaluation of f.
+   */
+  jac?: JacobianFunction<P>;
+  /** The exact ∂f/∂t (see TgradFunction), used with or without `jac`. */
+  tgrad?: TgradFunction<P>;
 }
 
 /**
@@ -46,8 +69,12 @@ export class ODEProblem<P = unknown> {
   readonly inplace: boolean;
   /** M of M·du/dt = f, n² values row by row; undefined for the identity. */
   readonly massMatrix: Float64Array | undefined;
+  /** The user's Jacobian ∂f/∂u, if given. */
+  readonly jac: JacobianFunction<P> | undefined;
+  /** The user's ∂f/∂t, if given. */
+  readonly tgrad: TgradFunction<P> | undefined;
 
-  constructor(f: RHS<P> | Model, u0: ArrayLike<number>, tspan: readonly [number, number] | number[], p?: P, options: ODEProblemOptions = {}) {
+  constructor(f: RHS<P> | Model, u0: ArrayLike<number>, tspan: readonly [number, number] | number[], p?: P, options: ODEProblemOptions<P> = {}) {
     if (typeof f !== 'function' && !(f instanceof Model)) throw new TypeError('ODEProblem: f must be a function (du, u, p, t) => void or (u, p, t) => array, or a model from ode`…`');
     this.u0 = checkFiniteArray(u0, 'u0');
     if (this.u0.length === 0) throw new RangeError('ODEProblem: u0 is empty');
@@ -60,6 +87,14 @@ export class ODEProblem<P = unknown> {
     this.p = p as P;
     if (options === null || typeof options !== 'object') throw new TypeError('ODEProblem: options must be an object, e.g. { massMatrix: M }');
     this.massMatrix = options.massMatrix === undefined ? undefined : readMassMatrix(options.massMatrix, this.u0.length);
+    for (const key of ['jac', 'tgrad'] as const) {
+      const g = options[key];
+      if (g !== undefined && typeof g !== 'function') {
+        throw new TypeError(`ODEProblem: ${key} must be a function ${key === 'jac' ? '(J, u, p, t) => void filling J (n×n, row-major)' : '(dT, u, p, t) => void filling ∂f/∂t'}, got ${g === null ? 'null' : typeof g}`);
+      }
+    }
+    this.jac = options.jac;
+    this.tgrad = options.tgrad;
     if (f instanceof Model) {
       if (this.u0.length !== f.length) {
         const shape = f.states.map((s, i) => (f.sizes[i] > 1 ? `${s}[${f.sizes[i]}]` : s)).join(', ');

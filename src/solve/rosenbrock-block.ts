@@ -5,7 +5,11 @@
  */
 import type { Engine } from '../runtime/engine.js';
 import type { RosenbrockTableau } from './tableaus/rosenbrock.js';
+import type { RosenbrockAlgorithm } from './algorithms.js';
+import type { ODEProblem } from './problem.js';
+import { allocJacobian } from './drivers.js';
 import * as L from '../../assembly/solvers/layout.js';
+import * as LR from '../../assembly/solvers/layout-rosenbrock.js';
 import { nonzeros } from './tableau-block.js';
 
 export interface RosenbrockLayout {
@@ -139,6 +143,8 @@ export function rosenbrockBlock(eng: Engine, tab: RosenbrockTableau): { ptr: num
   H[h + L.R_B_COEF] = pBCoef;
   H[h + L.R_REUSE_F] = pReuse;
   H[h + L.R_C32] = tab.c32 ?? 0;
+  H[h + LR.R_ORDER3] = tab.order3 ? 1 : 0;
+  H[h + LR.R_WMETHOD] = tab.wmethod ? 1 : 0;
   H.set(c, pC >>> 3);
   H.set(d, pD >>> 3);
   const writeRows = (rows: { idx: number[]; val: number[] }[], pRow: number, pIdx: number, pCoef: number) => {
@@ -164,4 +170,18 @@ export function rosenbrockBlock(eng: Engine, tab: RosenbrockTableau): { ptr: num
   const out = { ptr: head, layout };
   written.set(tab, out);
   return out;
+}
+
+/**
+ * Relative change of dt·γ up to which a W-method keeps its Jacobian: OrdinaryDiffEq.jl's
+ * jac_reuse_gamma_tol default (lib/OrdinaryDiffEqDifferentiation/src/derivative_utils.jl).
+ */
+export const JAC_REUSE_DT_TOL = 0.03;
+
+/** A Rosenbrock solve's matrices (allocJacobian) and its Jacobian-reuse fields. */
+export function prepareRosenbrock(eng: Engine, blk: number, prob: ODEProblem<unknown>, alg: RosenbrockAlgorithm): void {
+  allocJacobian(eng, blk, prob, alg.name, alg.autodiff);
+  const F = eng.f64;
+  F[(blk >>> 3) + LR.B_JAC_MAXAGE] = alg.maxJacAge;
+  F[(blk >>> 3) + LR.B_JAC_DTTOL] = JAC_REUSE_DT_TOL;
 }

@@ -8,7 +8,7 @@ import { getEngine, type Engine } from '../runtime/engine.js';
 import { ODEProblem } from './problem.js';
 import { resolveAlgorithm, type Algorithm } from './algorithms.js';
 import { resolveOptions, type SolveOptions, type ResolvedOptions } from './options.js';
-import { driverFor, massMatrixKinds, type MethodBlock } from './drivers.js';
+import { driverFor, type MethodBlock } from './drivers.js';
 import { flattenCallbacks } from './callbacks.js';
 import { EventRunner } from './events.js';
 import { retcodeName } from './retcode.js';
@@ -100,8 +100,7 @@ export function solve<P>(prob: ODEProblem<P>, alg?: Algorithm | AutoAlgorithm | 
   }
   for (const m of phases) {
     if (prob.massMatrix && !driverFor(m).massMatrix) {
-      const kinds = massMatrixKinds();
-      throw new Error(`solve: ${m.name} cannot solve a problem with a mass matrix (M·u' = f)` + (kinds.length ? `; use a method of kind ${kinds.join(' or ')}` : ''));
+      throw new Error(`solve: ${m.name} cannot solve a problem with a mass matrix (M·u' = f); use an implicit method: Rodas5P(), FBDF(), RadauIIA5(), KenCarp4(), …`);
     }
   }
   const o = resolveOptions(options, n, t0, t1, phases.every((m) => m.adaptive));
@@ -294,7 +293,7 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, phases: Phase[], first: number
     if (full) throw full;
     const err = rhs.takeError() ?? events?.error;
     const tAt = G[b + L.B_T];
-    if (rhs.lastErrorWasRhs) throw new Error(`solve: the right-hand side failed at t = ${tAt}: ${(err as Error)?.message ?? err}`, { cause: err });
+    if (rhs.lastErrorWasRhs) throw new Error(`solve: ${rhs.lastErrorSource} failed at t = ${tAt}: ${(err as Error)?.message ?? err}`, { cause: err });
     throw new Error(`solve: a callback threw at t = ${tAt}: ${(err as Error)?.message ?? err}`, { cause: err });
   }
 

@@ -46,6 +46,13 @@ export interface RosenbrockTableau {
   dense?: number[][];
   /** Rosenbrock23 only: e32 = 6 + √2. */
   c32?: number;
+  /**
+   * 'rosenbrock23' form only: u_{n+1} from the order-3 formula u_n + dt/6·(k1 + 4k2 + k3)
+   * (Rosenbrock32) instead of u_n + dt·k2.
+   */
+  order3?: boolean;
+  /** A W-method: its order holds with an approximate Jacobian, so J may be reused. */
+  wmethod?: boolean;
   /** Where the coefficients come from. */
   source: string;
 }
@@ -69,9 +76,32 @@ export const Rosenbrock23: RosenbrockTableau = {
     [],
   ],
   c32: 6 + Math.SQRT2,
+  wmethod: true,
   source:
     'Shampine & Reichelt, SIAM J. Sci. Comput. 18 (1997) 1–22; OrdinaryDiffEq.jl ' +
     'lib/OrdinaryDiffEqRosenbrock/src/rosenbrock_tableaus.jl (Rosenbrock23Tableau), rosenbrock_interpolants.jl',
+};
+
+// Rosenbrock32: the same stages, with the order-3 companion u_n + dt/6·(k1 + 4k2 + k3) of
+// Shampine & Reichelt (1997) §3 as the solution and the difference dt/6·(k1 − 2k2 + k3) as the
+// error (now of the embedded order-2 solution); OrdinaryDiffEq.jl's Rosenbrock32
+// (rosenbrock_perform_step.jl, alg_order 3). Its third stage is evaluated at the order-2 point
+// u_n + dt·k2, as there. Dense output: Rosenbrock23's interpolant plus θ²·dt/6·(k1 − 2k2 + k3),
+// so that it ends at the order-3 u_{n+1} (OrdinaryDiffEq reuses Rosenbrock23's, which ends at
+// u_n + dt·k2); the added term is of the size of the local error, so the order is kept.
+export const Rosenbrock32: RosenbrockTableau = {
+  ...Rosenbrock23,
+  name: 'Rosenbrock32',
+  order: 3,
+  order3: true,
+  dense: [
+    [E23, -E23 + 1 / 6],
+    [-2 * D23 * E23, E23 - 1 / 3],
+    [0, 1 / 6],
+  ],
+  source:
+    'Shampine & Reichelt, SIAM J. Sci. Comput. 18 (1997) 1–22 (the order-3 formula of §3); ' +
+    'OrdinaryDiffEq.jl lib/OrdinaryDiffEqRosenbrock/src/rosenbrock_perform_step.jl (Rosenbrock32)',
 };
 
 // Rodas4: Hairer & Wanner, Solving ODEs II (2nd ed. 1996), §VI.4, RODAS; coefficients as
