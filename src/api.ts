@@ -9,7 +9,7 @@
  * ```
  */
 export { ODEProblem } from './solve/problem.js';
-export type { RHS, InPlaceRHS, OutOfPlaceRHS, ODEProblemOptions } from './solve/problem.js';
+export type { RHS, InPlaceRHS, OutOfPlaceRHS, ODEProblemOptions, Bandwidth } from './solve/problem.js';
 export type { JacobianFunction, TgradFunction } from './solve/problem.js';
 export { solve } from './solve/solve.js';
 export type { SolveOptions } from './solve/options.js';

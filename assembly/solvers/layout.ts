@@ -84,7 +84,11 @@ export const B_NSWITCH = 67; // switches between a nonstiff and a stiff method
 // Slots 68–159 are kept for the implicit families' own fields, one range each so their
 // layouts do not collide: 68–79 Rosenbrock extensions, 80–99 SDIRK, 100–119 BDF,
 // 120–139 Radau, 140–159 automatic switching.
-export const B_SIZE = 160;
+// --- banded Jacobians (wbanded.ts): J and W in band storage instead of n×n
+export const B_BAND = 160; // 1: J has B_KL subdiagonals and B_KU superdiagonals, stored as bands
+export const B_KL = 161;
+export const B_KU = 162;
+export const B_SIZE = 168;
 
 // Dense record: t_start, dt, t_end, extrasDone, then u_start (n), then every stage (n each).
 export const DENSE_HEAD = 4;

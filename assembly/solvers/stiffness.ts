@@ -25,7 +25,8 @@
 // (OrdinaryDiffEq also counts the estimate of a rejected attempt), and dt is the controller's
 // next step before it is shortened to land on a stop.
 
-import { B_N, B_K, B_STRIDE, T_ROWSTART, T_IDX, T_COEF } from './layout';
+import { B_N, B_K, B_STRIDE, T_ROWSTART, T_IDX, T_COEF, B_BAND, B_KL, B_KU } from './layout';
+import { bandInfNorm } from './wbanded';
 import {
   B_AUTO_MODE, B_AUTO_STAGE_A, B_AUTO_STAGE_B, B_AUTO_STABSIZE, B_AUTO_NONSTIFFTOL,
   B_AUTO_STIFFTOL, B_AUTO_MAXSTIFF, B_AUTO_MAXNONSTIFF, B_AUTO_DTFAC, B_AUTO_COUNT,
@@ -74,8 +75,9 @@ export function erkEigenEstimate(blk: usize, tab: usize, dts: f64): f64 {
   return num / den;
 }
 
-/** ‖J‖∞: the largest absolute row sum of the n×n row-major matrix. */
-export function infNorm(jac: usize, n: i32): f64 {
+/** ‖J‖∞: the largest absolute row sum of J (n×n row-major, or band storage in a banded solve). */
+export function infNorm(blk: usize, jac: usize, n: i32): f64 {
+  if (f64At(blk, B_BAND) != 0) return bandInfNorm(jac, n, i32At(blk, B_KL), i32At(blk, B_KU));
   let m = 0.0;
   for (let i = 0; i < n; i++) {
     const row = jac + ((<usize>i * <usize>n) << 3);
@@ -135,7 +137,7 @@ export function nonstiffSwitch(blk: usize, tab: usize, dts: f64, dtNext: f64, ee
  */
 export function stiffSwitch(blk: usize, jac: usize, n: i32, t: f64, tf: f64, tdir: f64, dtNext: f64, eest: f64, saveIdx: i32, stopIdx: i32): bool {
   if (i32At(blk, B_AUTO_MODE) != AUTO_STIFF || !(tdir * (tf - t) > 0)) return false;
-  if (!switchDue(blk, infNorm(jac, n), dtNext, true)) return false;
+  if (!switchDue(blk, infNorm(blk, jac, n), dtNext, true)) return false;
   suspend(blk, saveIdx, stopIdx, eest);
   return true;
 }

@@ -138,3 +138,17 @@ export function bandAllFinite(jb: usize, n: i32, kl: i32, ku: i32): bool {
   }
   return true;
 }
+
+/** ‖J‖∞ of J's band: the largest absolute row sum. */
+export function bandInfNorm(jb: usize, n: i32, kl: i32, ku: i32): f64 {
+  const ldj = kl + ku + 1;
+  let m = 0.0;
+  for (let i = 0; i < n; i++) {
+    const j0 = max(0, i - kl);
+    const j1 = min(n - 1, i + ku);
+    let s = 0.0;
+    for (let j = j0; j <= j1; j++) s += abs(load<f64>(jb + (<usize>(i * ldj + j - i + kl) << 3)));
+    m = max(m, s);
+  }
+  return m;
+}

@@ -2,9 +2,11 @@
 // identity when the problem has none), its factorization and solves, the Jacobian at a state
 // and the counters the solution's stats report.
 
-import { B_NSOLVE, B_NJAC, B_NW, B_LANES, B_TAPE, B_REGS, B_ERR, B_MASS } from './layout';
+import { B_NSOLVE, B_NJAC, B_NW, B_LANES, B_TAPE, B_REGS, B_ERR, B_MASS, B_BAND, B_KL, B_KU } from './layout';
 import { f64At, setF64, ptrAt, i32At } from './block';
 import { luFactor, luSolve } from '../linalg/lu';
+import { bandFactor, bandSolve } from '../linalg/banded';
+import { bandFormW, bandJacobianDual, bandJacobianFD, bandAllFinite } from './wbanded';
 import { allFinite } from '../linalg/vector';
 import { B_JAC_USER, B_TGRAD_USER } from './layout-rosenbrock';
 import { jacobianDual, jacobianFD, timeFD } from './jacobian';
@@ -15,10 +17,22 @@ import { jac as userJac, tgrad as userTgrad } from './imports';
   setF64(blk, slot, f64At(blk, slot) + 1.0);
 }
 
-/** b = W⁻¹·b with W's factors, counted in B_NSOLVE. */
+/** True when the solve keeps J and W in band storage (wbanded.ts). */
+// @ts-ignore: decorator
+@inline export function isBanded(blk: usize): bool {
+  return f64At(blk, B_BAND) != 0;
+}
+
+/** b = W⁻¹·b with W's factors (dense or banded), counted in B_NSOLVE. */
 // @ts-ignore: decorator
 @inline export function solveW(blk: usize, w: usize, piv: usize, n: i32, b: usize): void {
-  luSolve(w, n, n, piv, b, 1, 1);
+  if (isBanded(blk)) {
+    const kl = i32At(blk, B_KL);
+    const ku = i32At(blk, B_KU);
+    bandSolve(w, n, kl, ku, 2 * kl + ku + 1, piv, b);
+  } else {
+    luSolve(w, n, n, piv, b, 1, 1);
+  }
   bump(blk, B_NSOLVE);
 }
 
@@ -60,10 +74,19 @@ export function formW(w: usize, jac: usize, g: f64, n: i32, mass: usize): void {
   }
 }
 
-/** Forms W = M − g·J and factors it in place, counted in B_NW: luFactor's code (0: usable). */
+/**
+ * Forms W = M − g·J and factors it in place (in band storage when the solve is banded),
+ * counted in B_NW: the factorization's code (0: usable).
+ */
 export function formFactorW(blk: usize, w: usize, piv: usize, jac: usize, g: f64, n: i32): i32 {
-  formW(w, jac, g, n, ptrAt(blk, B_MASS));
   bump(blk, B_NW);
+  if (isBanded(blk)) {
+    const kl = i32At(blk, B_KL);
+    const ku = i32At(blk, B_KU);
+    bandFormW(w, jac, g, n, kl, ku, ptrAt(blk, B_MASS));
+    return bandFactor(w, n, kl, ku, 2 * kl + ku + 1, piv);
+  }
+  formW(w, jac, g, n, ptrAt(blk, B_MASS));
   return luFactor(w, n, n, piv);
 }
 
@@ -92,13 +115,26 @@ export const JAC_ABORTED = 2; // the JavaScript right-hand side threw
  * the problem gives them — ∂f/∂t then by one forward difference unless `tgrad` is given —
  * else by forward-mode AD on a compiled model's tape when the solve set up tangent lanes, by
  * forward differences otherwise (`tmp` and `fs` scratch vectors). A user's `tgrad` replaces
- * whatever ∂f/∂t the other ways give. Counted in B_NJAC.
+ * whatever ∂f/∂t the other ways give. A banded solve computes J's band by column groups
+ * (wbanded.ts; TypeScript refuses a user `jac` there). Counted in B_NJAC.
  */
 export function computeJacobian(
   blk: usize, n: i32, t: f64, tdir: f64, u: usize, f0: usize, jac: usize, dT: usize, tmp: usize, fs: usize, atol: usize,
 ): i32 {
   const tape = ptrAt(blk, B_TAPE);
   const userT = f64At(blk, B_TGRAD_USER) != 0;
+  if (isBanded(blk)) {
+    const kl = i32At(blk, B_KL);
+    const ku = i32At(blk, B_KU);
+    if (tape != 0 && i32At(blk, B_LANES) > 0) {
+      bandJacobianDual(blk, tape, ptrAt(blk, B_REGS), n, kl, ku, t, u, jac, dT, ptrAt(blk, B_ERR));
+    } else if (!bandJacobianFD(blk, n, kl, ku, t, tdir, u, f0, jac, dT, tmp, fs, atol)) {
+      return JAC_ABORTED;
+    }
+    if (userT && userTgrad(t, u, dT) != 0) return JAC_ABORTED;
+    bump(blk, B_NJAC);
+    return bandAllFinite(jac, n, kl, ku) && allFinite(dT, n) ? JAC_OK : JAC_NONFINITE;
+  }
   if (f64At(blk, B_JAC_USER) != 0) {
     if (userJac(t, u, jac) != 0) return JAC_ABORTED;
     if (!userT && !timeFD(blk, n, t, tdir, u, f0, dT, fs)) return JAC_ABORTED;

@@ -5,7 +5,7 @@
  */
 import * as L from '../../assembly/solvers/layout.js';
 import type { Engine } from '../runtime/engine.js';
-import type { ODEProblem } from './problem.js';
+import type { ODEProblem, Bandwidth } from './problem.js';
 import type { Algorithm } from './algorithms.js';
 import { tableauBlock } from './tableau-block.js';
 import { rosenbrockBlock, prepareRosenbrock } from './rosenbrock-block.js';
@@ -40,6 +40,15 @@ export interface Driver<A extends Algorithm = Algorithm> {
   massMatrix: boolean;
 }
 
+/**
+ * J's band for a solve: the problem's `jacPrototype` when band storage is smaller than the
+ * dense matrix (2·lower + upper + 1 < n), else undefined (dense).
+ */
+export function bandFor(prob: ODEProblem<unknown>): Bandwidth | undefined {
+  const b = prob.bandwidth;
+  return b && 2 * b.lower + b.upper + 1 < prob.u0.length ? b : undefined;
+}
+
 /** Largest n for the dense n×n matrices of an implicit method. */
 export const MAX_DENSE_N = 8192;
 
@@ -50,11 +59,14 @@ export const MAX_DENSE_N = 8192;
  */
 export function allocJacobian(eng: Engine, blk: number, prob: ODEProblem<unknown>, name: string, autodiff: boolean): void {
   const n = prob.u0.length;
-  if (n > MAX_DENSE_N) {
-    throw new RangeError(`solve: ${name} factors a dense ${n}×${n} matrix each step; at most ${MAX_DENSE_N} states are supported`);
+  const band = bandFor(prob);
+  if ((!band || prob.massMatrix) && n > MAX_DENSE_N) {
+    const what = band ? 'stores the dense mass matrix' : 'factors a dense n×n matrix each step (give a banded jacPrototype when J is banded)';
+    throw new RangeError(`solve: ${name} ${what}; with ${n} states that is more than the ${MAX_DENSE_N} supported`);
   }
-  const jac = eng.alloc(8 * n * n);
-  const w = eng.alloc(8 * n * n);
+  // J: n×n, or J's band (lower + upper + 1 per row); W: n×n, or the band with the LU's fill-in room.
+  const jac = eng.alloc(8 * n * (band ? band.lower + band.upper + 1 : n));
+  const w = eng.alloc(8 * n * (band ? 2 * band.lower + band.upper + 1 : n));
   const piv = eng.alloc(4 * n);
   const mass = prob.massMatrix ? eng.alloc(8 * n * n) : 0;
   let lanes = 0;
@@ -62,8 +74,9 @@ export function allocJacobian(eng: Engine, blk: number, prob: ODEProblem<unknown
   let seed = 0;
   let outT = 0;
   if (prob.model && autodiff) {
-    // One forward sweep carries up to 64 columns of [∂f/∂u | ∂f/∂t].
-    lanes = Math.min(n + 1, 64);
+    // One forward sweep carries up to 64 seeds: the columns of [∂f/∂u | ∂f/∂t], or J's column
+    // groups and t in a banded solve.
+    lanes = Math.min((band ? Math.min(band.lower + band.upper + 1, n) : n) + 1, 64);
     tang = eng.alloc(8 * Math.max(1, prob.model.tape.regs.length) * lanes);
     seed = eng.alloc(8 * (n + 1) * lanes);
     outT = eng.alloc(8 * n * lanes);
@@ -79,6 +92,9 @@ export function allocJacobian(eng: Engine, blk: number, prob: ODEProblem<unknown
   F[b + L.B_TANG] = tang;
   F[b + L.B_SEED] = seed;
   F[b + L.B_OUTT] = outT;
+  F[b + L.B_BAND] = band ? 1 : 0;
+  F[b + L.B_KL] = band ? band.lower : 0;
+  F[b + L.B_KU] = band ? band.upper : 0;
   F[b + LRos.B_JAC_USER] = prob.jac ? 1 : 0;
   F[b + LRos.B_TGRAD_USER] = prob.tgrad ? 1 : 0;
 }
@@ -133,6 +149,7 @@ const sdirkDriver: Driver<Extract<Algorithm, { kind: 'sdirk' }>> = {
 const radauDriver: Driver<Extract<Algorithm, { kind: 'radau' }>> = {
   block: (eng) => ({ ptr: radauBlock(eng), ndense: 3, kvecs: LR.RADAU_KVECS }),
   prepare(eng, blk, prob, alg) {
+    if (bandFor(prob)) throw new Error(`solve: ${alg.name} does not take a banded jacPrototype yet; use FBDF(), KenCarp4() or Rodas5P() for a banded Jacobian`);
     allocJacobian(eng, blk, prob, alg.name, alg.autodiff);
     const n = prob.u0.length;
     const e2 = eng.alloc(16 * n * n);

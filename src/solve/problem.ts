@@ -32,9 +32,9 @@ export interface ODEProblemOptions<P = unknown> {
   /**
    * The mass matrix M of M·du/dt = f(u, p, t), constant and possibly singular (rows of zeros
    * make algebraic equations: an index-1 DAE), as DifferentialEquations.jl's `mass_matrix`.
-   * An n×n array of rows or n² values row by row. Only implicit methods that take it accept
-   * such a problem (the Rosenbrock methods: Rodas5P, Rodas4, Rosenbrock23; Rosenbrock32 only
-   * for a nonsingular M). u0 must satisfy the algebraic equations (|f_i| ≤ abstol_i on each
+   * An n×n array of rows or n² values row by row. Every implicit method takes it (Rosenbrock
+   * methods — Rosenbrock32 only for a nonsingular M —, SDIRK methods, FBDF, RadauIIA5);
+   * explicit methods refuse it. u0 must satisfy the algebraic equations (|f_i| ≤ abstol_i on each
    * zero row i), else the solve ends at once with `InitialFailure`. Omitted: the identity.
    */
   massMatrix?: ArrayLike<ArrayLike<number>> | ArrayLike<number>;
@@ -46,6 +46,23 @@ export interface ODEProblemOptions<P = unknown> {
   jac?: JacobianFunction<P>;
   /** The exact ∂f/∂t (see TgradFunction), used with or without `jac`. */
   tgrad?: TgradFunction<P>;
+  /**
+   * The structure of ∂f/∂u, as DifferentialEquations.jl's `jac_prototype`: `{ lower, upper }`
+   * for a banded Jacobian with `lower` subdiagonals and `upper` superdiagonals (a method-of-
+   * lines discretization), or an n×n pattern — rows of numbers or booleans, nonzero where J
+   * may be nonzero — whose band is read off. Implicit methods then compute J by column groups
+   * (lower + upper + 1 evaluations of f, or forward AD sweeps, whatever n is) and factor W in
+   * band storage: O(n·lower·(lower + upper)) per factorization instead of O(n³), and no limit
+   * on n from dense matrices. Not with RadauIIA5 or a user `jac`; with a mass matrix, M's
+   * nonzeros must lie inside the band.
+   */
+  jacPrototype?: Bandwidth | ArrayLike<ArrayLike<number | boolean>>;
+}
+
+/** A band: J(i, j) may be nonzero only for i − lower ≤ j ≤ i + upper. */
+export interface Bandwidth {
+  lower: number;
+  upper: number;
 }
 
 /**
@@ -73,6 +90,8 @@ export class ODEProblem<P = unknown> {
   readonly jac: JacobianFunction<P> | undefined;
   /** The user's ∂f/∂t, if given. */
   readonly tgrad: TgradFunction<P> | undefined;
+  /** J's band from `jacPrototype`; undefined for a dense Jacobian. */
+  readonly bandwidth: Readonly<Bandwidth> | undefined;
 
   constructor(f: RHS<P> | Model, u0: ArrayLike<number>, tspan: readonly [number, number] | number[], p?: P, options: ODEProblemOptions<P> = {}) {
     if (typeof f !== 'function' && !(f instanceof Model)) throw new TypeError('ODEProblem: f must be a function (du, u, p, t) => void or (u, p, t) => array, or a model from ode`…`');
@@ -95,6 +114,21 @@ export class ODEProblem<P = unknown> {
     }
     this.jac = options.jac;
     this.tgrad = options.tgrad;
+    this.bandwidth = options.jacPrototype === undefined ? undefined : readBandwidth(options.jacPrototype, this.u0.length);
+    if (this.bandwidth && this.jac) {
+      throw new Error('ODEProblem: jac and a banded jacPrototype cannot be combined yet; give jacPrototype (J by column groups) or jac (a dense J)');
+    }
+    if (this.bandwidth && this.massMatrix) {
+      const n = this.u0.length;
+      const { lower, upper } = this.bandwidth;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          if (this.massMatrix[i * n + j] !== 0 && (j < i - lower || j > i + upper)) {
+            throw new RangeError(`ODEProblem: massMatrix[${i}][${j}] lies outside the band of jacPrototype (lower ${lower}, upper ${upper})`);
+          }
+        }
+      }
+    }
     if (f instanceof Model) {
       if (this.u0.length !== f.length) {
         const shape = f.states.map((s, i) => (f.sizes[i] > 1 ? `${s}[${f.sizes[i]}]` : s)).join(', ');
@@ -151,4 +185,40 @@ function readMassMatrix(m: ArrayLike<ArrayLike<number>> | ArrayLike<number>, n: 
   let identity = true;
   for (let i = 0; i < n && identity; i++) for (let j = 0; j < n; j++) if (out[i * n + j] !== (i === j ? 1 : 0)) { identity = false; break; }
   return identity ? undefined : out;
+}
+
+/** The band of `jacPrototype`: given as { lower, upper }, or read off an n×n pattern. */
+function readBandwidth(proto: Bandwidth | ArrayLike<ArrayLike<number | boolean>>, n: number): Bandwidth {
+  const where = 'ODEProblem: jacPrototype';
+  if (proto === null || typeof proto !== 'object') {
+    throw new TypeError(`${where} must be { lower, upper } or an ${n}×${n} pattern, got ${proto === null ? 'null' : typeof proto}`);
+  }
+  if (typeof (proto as ArrayLike<unknown>).length !== 'number') {
+    const { lower, upper } = proto as Bandwidth;
+    for (const [k, v] of [['lower', lower], ['upper', upper]] as const) {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= n) {
+        throw new RangeError(`${where}.${k} must be a whole number from 0 to ${n - 1} (the state has ${n} values), got ${String(v)}`);
+      }
+    }
+    return Object.freeze({ lower, upper });
+  }
+  const rows = proto as ArrayLike<ArrayLike<number | boolean>>;
+  if (rows.length !== n) throw new RangeError(`${where} must have ${n} rows (the state has ${n} values), got ${rows.length}`);
+  let lower = 0;
+  let upper = 0;
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    if (r == null || typeof r !== 'object' || r.length !== n) {
+      throw new RangeError(`${where} row ${i} must have ${n} entries, got ${r == null || typeof r !== 'object' ? String(r) : r.length}`);
+    }
+    for (let j = 0; j < n; j++) {
+      const v = r[j];
+      if (typeof v !== 'number' && typeof v !== 'boolean') throw new TypeError(`${where}[${i}][${j}] must be a number or a boolean, got ${typeof v}`);
+      if (v) {
+        if (i - j > lower) lower = i - j;
+        if (j - i > upper) upper = j - i;
+      }
+    }
+  }
+  return Object.freeze({ lower, upper });
 }
