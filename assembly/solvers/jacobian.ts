@@ -7,6 +7,10 @@ import { ptrAt, i32At } from './block';
 import { evalF } from './erk';
 import { tapeDualWithTime } from '../tape/dual';
 
+// A difference below ε^(7/8) of f_i's size is taken as rounding, not as a derivative (numjac's
+// threshold br for the roundoff in f; Shampine & Reichelt 1997, §4).
+const ROUND_REL: f64 = 2.0e-14; // ε^(7/8), numjac's br
+
 /**
  * J and dT from the model's tape: the n + 1 columns of [∂f/∂u | ∂f/∂t] in forward sweeps of up
  * to B_LANES tangent lanes each (seeds: columns of the identity, and t's lane in the last
@@ -45,9 +49,18 @@ export function jacobianDual(blk: usize, tape: usize, regs: usize, n: i32, t: f6
  * h = √ε·max(|u_j|, min(abstol_j, 1)) — MATLAB's numjac with the threshold ode23s gives it
  * (abstol): a component below abstol is perturbed on the scale of abstol, not of 1 as
  * FiniteDiff.jl's √ε·max(|u_j|, 1) would (too coarse for small components such as ROBER's y2)
- * — taken as the representable difference (u_j + h) − u_j (√ε when that scale is 0). dT (when
- * `withT`) from timeFD. n (+ 1) evaluations of f, counted in B_NF; `tmp` and `fs` are scratch
- * vectors. False when the JavaScript right-hand side failed.
+ * — taken as the representable difference (u_j + h) − u_j (√ε when that scale is 0).
+ *
+ * A step that small can vanish in f: where u_j ≈ 0 sits in a sum with O(1) terms (ROBER's
+ * algebraic row y1 + y2 + y3 − 1 with y3 ≈ 0 and abstol 1e-10) the difference f_i(u + h·e_j) −
+ * f_i(u) rounds to 0 or to a few ulps of f_i. As numjac does (Shampine & Reichelt, "The MATLAB
+ * ODE Suite", SIAM J. Sci. Comput. 18(1), 1997, §4: a difference within the roundoff of f is
+ * retried with a larger increment), the entries of such a column whose difference is below
+ * ε^(7/8)·max(|f_i(u)|, |f_i(u + h·e_j)|) are taken again from one more evaluation
+ * with FiniteDiff.jl's step H = √ε·max(|u_j|, 1), when H > h. The other entries keep the small
+ * step, so ROBER's small components keep their accurate columns. n (+ 1, + retries)
+ * evaluations of f, counted in B_NF; `tmp` and `fs` are scratch vectors. dT (when `withT`)
+ * from timeFD. False when the JavaScript right-hand side failed.
  */
 export function jacobianFD(
   blk: usize, n: i32, t: f64, tdir: f64, u: usize, f0: usize, J: usize, dT: usize, tmp: usize, fs: usize,
@@ -65,9 +78,39 @@ export function jacobianFD(
     store<f64>(pj, up);
     if (!evalF(blk, t, tmp, fs)) return false;
     store<f64>(pj, uj);
+    // Entries lost to rounding are marked NaN until the retry fills them (a column that is not
+    // finite is left as it is: computeJacobian reports it).
+    let lost = 0;
+    let finite = 0.0;
     for (let i = 0; i < n; i++) {
       const off = <usize>i << 3;
-      store<f64>(J + (<usize>(i * n + j) << 3), (load<f64>(fs + off) - load<f64>(f0 + off)) / h);
+      const a = load<f64>(f0 + off);
+      const b = load<f64>(fs + off);
+      const d = b - a;
+      finite += d - d;
+      const e = J + (<usize>(i * n + j) << 3);
+      if (abs(d) <= ROUND_REL * max(abs(a), abs(b))) {
+        store<f64>(e, NaN);
+        lost++;
+      } else {
+        store<f64>(e, d / h);
+      }
+    }
+    if (lost == 0) continue;
+    const upBig = uj + sq * max(abs(uj), 1.0);
+    const hBig = upBig - uj;
+    const retry = finite == 0.0 && hBig > h;
+    if (retry) {
+      store<f64>(pj, upBig);
+      if (!evalF(blk, t, tmp, fs)) return false;
+      store<f64>(pj, uj);
+    }
+    for (let i = 0; i < n; i++) {
+      const e = J + (<usize>(i * n + j) << 3);
+      if (!isNaN(load<f64>(e))) continue;
+      const off = <usize>i << 3;
+      const a = load<f64>(f0 + off);
+      store<f64>(e, retry ? (load<f64>(fs + off) - a) / hBig : (load<f64>(fs + off) - a) / h);
     }
   }
   return withT ? timeFD(blk, n, t, tdir, u, f0, dT, fs) : true;

@@ -61,6 +61,7 @@ import { evalF, initialDt, interpolateStep } from './erk';
 import { bump, computeJacobian, JAC_ABORTED, JAC_NONFINITE } from './wmatrix';
 import { RET_SWITCH } from './layout-auto';
 import { stiffSwitch } from './stiffness';
+import { algebraicConsistent } from './dae';
 import { acceptStep, stepEnd, stepSaveIdx, stepStopIdx, STEP_ABORT, STEP_EVENT, STEP_TERMINATE } from './accepted';
 import {
   NIT, THET, NEWTON_OK, NEWTON_SLOW, NEWTON_ABORTED, vec, computeScal, factorBoth, newton,
@@ -141,6 +142,8 @@ export function radauSolve(blk: usize): i32 {
     if (!evalF(blk, t, u, f0)) return RET_ABORTED;
   }
   if (!allFinite(f0, n)) return RET_INITIALFAILURE;
+  // A DAE must start on its algebraic equations (see dae.ts).
+  if (!algebraicConsistent(blk, n, f0, atol)) return RET_INITIALFAILURE;
   computeScal(scal, u, atol, rtol, n);
   if (f64At(blk, B_SAVE_START) != 0) {
     if (!pushSave(blk, t, u, n)) return RET_ABORTED;

@@ -49,6 +49,7 @@ import { evalF, initialDt, interpolateStep } from './erk';
 import { bump, solveW, formFactorW, massTimes, computeJacobian, JAC_ABORTED, JAC_NONFINITE } from './wmatrix';
 import { RET_SWITCH } from './layout-auto';
 import { stiffSwitch } from './stiffness';
+import { algebraicConsistent } from './dae';
 import { acceptStep, stepEnd, stepSaveIdx, stepStopIdx, STEP_ABORT, STEP_EVENT, STEP_TERMINATE } from './accepted';
 import { newtonSolve, scaledRms, NEWTON_CONVERGED, NEWTON_RHS_THREW } from './newton';
 
@@ -224,6 +225,8 @@ export function sdirkSolve(blk: usize): i32 {
     if (!derivativeAt(blk, n, t, u, f0, true)) return RET_ABORTED;
   }
   if (!allFinite(f0, n)) return RET_INITIALFAILURE;
+  // A DAE must start on its algebraic equations (see dae.ts).
+  if (!algebraicConsistent(blk, n, f0, atol)) return RET_INITIALFAILURE;
   if (f64At(blk, B_SAVE_START) != 0) {
     if (!pushSave(blk, t, u, n)) return RET_ABORTED;
   }
