@@ -56,14 +56,16 @@ import {
 } from './layout-bdf';
 import { copyVec, allFinite } from '../linalg/vector';
 import { f64At, setF64, ptrAt, i32At } from './block';
-import { pushSave, lastSavedT, saveCount } from './output';
+import { pushSave } from './output';
 import { evalF, initialDt, interpolateStep } from './erk';
 import { bump, formFactorW, computeJacobian, JAC_ABORTED, JAC_NONFINITE } from './wmatrix';
 import { RET_SWITCH } from './layout-auto';
 import { stiffSwitch } from './stiffness';
 import { algebraicConsistent } from './dae';
+import { stepToStop, stepHitsStop, endSolve, finish } from './drive';
 import { acceptStep, stepEnd, stepSaveIdx, stepStopIdx, STEP_ABORT, STEP_EVENT, STEP_TERMINATE } from './accepted';
-import { newtonSolve, scaledRms, newtonIters, NEWTON_RHS_THREW, NEWTON_CONVERGED, NEWTON_MAXITER } from './newton';
+import { scaledRms } from './norm';
+import { newtonSolve, newtonIters, NEWTON_RHS_THREW, NEWTON_CONVERGED, NEWTON_MAXITER } from './newton';
 
 /** More Newton iterations than this mark the Jacobian as stale: the next step takes a new one. */
 const NL_SLOW: i32 = 5;
@@ -249,13 +251,8 @@ export function bdfSolve(blk: usize): i32 {
     if (iter > maxiters) { ret = RET_MAXITERS; break; }
     // Clip h to dtmax and to the next stop; the differences follow the new spacing.
     const nextStop = stopIdx < ntstops ? load<f64>(tstops + (<usize>stopIdx << 3)) : tf;
-    let hs = min(adaptive ? h : hFixed, dtmax);
-    const dist = tdir * (nextStop - t);
-    let hitsStop = false;
-    if (hs >= dist || dist - hs <= 100.0 * f64.EPSILON * max(abs(t), abs(nextStop))) {
-      hs = dist;
-      hitsStop = true;
-    }
+    const hs = stepToStop(t, min(adaptive ? h : hFixed, dtmax), tdir, nextStop);
+    const hitsStop = stepHitsStop;
     if (hs != h) {
       changeD(dbase, stride, order, hs / h, n);
       h = hs;
@@ -454,22 +451,11 @@ export function bdfSolve(blk: usize): i32 {
     }
   }
 
-  if ((ret == RET_SUCCESS || ret == RET_TERMINATED) && saveEnd) {
-    if (saveCount(blk) == 0 || lastSavedT(blk, n) != t) {
-      if (!pushSave(blk, t, u, n)) return finish(blk, t, RET_ABORTED);
-    }
-  }
-  return finish(blk, t, ret);
+  return endSolve(blk, t, u, n, ret, saveEnd);
 }
 
 // @ts-ignore: decorator
 @inline function restore(blk: usize, u: usize, uprev: usize): void {
   setF64(blk, B_U, <f64>u);
   setF64(blk, B_UPREV, <f64>uprev);
-}
-
-// @ts-ignore: decorator
-@inline function finish(blk: usize, t: f64, ret: i32): i32 {
-  setF64(blk, B_T, t);
-  return ret;
 }

@@ -56,12 +56,13 @@ import {
 } from './layout-radau';
 import { copyVec, allFinite } from '../linalg/vector';
 import { f64At, setF64, ptrAt, i32At } from './block';
-import { pushSave, lastSavedT, saveCount } from './output';
+import { pushSave } from './output';
 import { evalF, initialDt, interpolateStep } from './erk';
 import { bump, computeJacobian, JAC_ABORTED, JAC_NONFINITE } from './wmatrix';
 import { RET_SWITCH } from './layout-auto';
 import { stiffSwitch } from './stiffness';
 import { algebraicConsistent } from './dae';
+import { stepToStop, stepHitsStop, endSolve, finish } from './drive';
 import { acceptStep, stepEnd, stepSaveIdx, stepStopIdx, STEP_ABORT, STEP_EVENT, STEP_TERMINATE } from './accepted';
 import {
   NIT, THET, NEWTON_OK, NEWTON_SLOW, NEWTON_ABORTED, vec, computeScal, factorBoth, newton,
@@ -165,13 +166,8 @@ export function radauSolve(blk: usize): i32 {
 
   while (tdir * (tf - t) > 0) {
     const nextStop = stopIdx < ntstops ? load<f64>(tstops + (<usize>stopIdx << 3)) : tf;
-    let h = min(dt, dtmax);
-    const dist = tdir * (nextStop - t);
-    let hitsStop = false;
-    if (h >= dist || dist - h <= 100.0 * f64.EPSILON * max(abs(t), abs(nextStop))) {
-      h = dist;
-      hitsStop = true;
-    }
+    const h = stepToStop(t, min(dt, dtmax), tdir, nextStop);
+    const hitsStop = stepHitsStop;
     iter += 1.0;
     if (iter > maxiters) { ret = RET_MAXITERS; break; }
     if (!haveF0) {
@@ -321,16 +317,5 @@ export function radauSolve(blk: usize): i32 {
     }
   }
 
-  if ((ret == RET_SUCCESS || ret == RET_TERMINATED) && saveEnd) {
-    if (saveCount(blk) == 0 || lastSavedT(blk, n) != t) {
-      if (!pushSave(blk, t, u, n)) return finish(blk, t, RET_ABORTED);
-    }
-  }
-  return finish(blk, t, ret);
-}
-
-// @ts-ignore: decorator
-@inline function finish(blk: usize, t: f64, ret: i32): i32 {
-  setF64(blk, B_T, t);
-  return ret;
+  return endSolve(blk, t, u, n, ret, saveEnd);
 }

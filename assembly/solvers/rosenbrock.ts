@@ -67,12 +67,13 @@ import {
 import { combine, copyVec, axpyTo, allFinite } from '../linalg/vector';
 import { errorNorm } from './norm';
 import { f64At, setF64, ptrAt, i32At } from './block';
-import { pushSave, lastSavedT, saveCount } from './output';
+import { pushSave } from './output';
 import { piReject, piAccept } from './controller';
 import { evalF, initialDt, interpolateStep } from './erk';
 import { bump, solveW, scaleVec, formFactorW, computeJacobian, massTimes, JAC_ABORTED, JAC_NONFINITE } from './wmatrix';
 import { B_JAC_MAXAGE, B_JAC_DTTOL, R_ORDER3, R_WMETHOD } from './layout-rosenbrock';
 import { algebraicConsistent } from './dae';
+import { stepToStop, stepHitsStop, endSolve, finish } from './drive';
 import { acceptStep, stepEnd, stepSaveIdx, stepStopIdx, STEP_ABORT, STEP_EVENT, STEP_TERMINATE } from './accepted';
 import { RET_SWITCH } from './layout-auto';
 import { stiffSwitch } from './stiffness';
@@ -306,13 +307,8 @@ export function rosenbrockSolve(blk: usize): i32 {
 
   while (tdir * (tf - t) > 0) {
     const nextStop = stopIdx < ntstops ? load<f64>(tstops + (<usize>stopIdx << 3)) : tf;
-    let h = min(dt, dtmax);
-    const dist = tdir * (nextStop - t);
-    let hitsStop = false;
-    if (h >= dist || dist - h <= 100.0 * f64.EPSILON * max(abs(t), abs(nextStop))) {
-      h = dist;
-      hitsStop = true;
-    }
+    const h = stepToStop(t, min(dt, dtmax), tdir, nextStop);
+    const hitsStop = stepHitsStop;
     iter += 1.0;
     if (iter > maxiters) { ret = RET_MAXITERS; break; }
     if (!haveF0) {
@@ -416,16 +412,5 @@ export function rosenbrockSolve(blk: usize): i32 {
     else if (stiffSwitch(blk, jac, n, t, tf, tdir, dt, eest, saveIdx, stopIdx)) return finish(blk, t, RET_SWITCH);
   }
 
-  if ((ret == RET_SUCCESS || ret == RET_TERMINATED) && saveEnd) {
-    if (saveCount(blk) == 0 || lastSavedT(blk, n) != t) {
-      if (!pushSave(blk, t, u, n)) return finish(blk, t, RET_ABORTED);
-    }
-  }
-  return finish(blk, t, ret);
-}
-
-// @ts-ignore: decorator
-@inline function finish(blk: usize, t: f64, ret: i32): i32 {
-  setF64(blk, B_T, t);
-  return ret;
+  return endSolve(blk, t, u, n, ret, saveEnd);
 }

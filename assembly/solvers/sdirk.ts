@@ -43,15 +43,17 @@ import {
 import { combine, copyVec, allFinite } from '../linalg/vector';
 import { luFactor, luSolve } from '../linalg/lu';
 import { f64At, setF64, ptrAt, i32At } from './block';
-import { pushSave, lastSavedT, saveCount } from './output';
+import { pushSave } from './output';
 import { piReject, piAccept } from './controller';
 import { evalF, initialDt, interpolateStep } from './erk';
 import { bump, solveW, formFactorW, massTimes, computeJacobian, JAC_ABORTED, JAC_NONFINITE } from './wmatrix';
 import { RET_SWITCH } from './layout-auto';
 import { stiffSwitch } from './stiffness';
 import { algebraicConsistent } from './dae';
+import { stepToStop, stepHitsStop, endSolve, finish } from './drive';
 import { acceptStep, stepEnd, stepSaveIdx, stepStopIdx, STEP_ABORT, STEP_EVENT, STEP_TERMINATE } from './accepted';
-import { newtonSolve, scaledRms, NEWTON_CONVERGED, NEWTON_RHS_THREW } from './newton';
+import { newtonSolve, NEWTON_CONVERGED, NEWTON_RHS_THREW } from './newton';
+import { scaledRms } from './norm';
 
 // OrdinaryDiffEq.jl NLNewton's fast_convergence_cutoff (lib/OrdinaryDiffEqNonlinearSolve/src/type.jl).
 const FAST_CONVERGENCE: f64 = 0.2;
@@ -247,13 +249,8 @@ export function sdirkSolve(blk: usize): i32 {
 
   while (tdir * (tf - t) > 0) {
     const nextStop = stopIdx < ntstops ? load<f64>(tstops + (<usize>stopIdx << 3)) : tf;
-    let h = min(dt, dtmax);
-    const dist = tdir * (nextStop - t);
-    let hitsStop = false;
-    if (h >= dist || dist - h <= 100.0 * f64.EPSILON * max(abs(t), abs(nextStop))) {
-      h = dist;
-      hitsStop = true;
-    }
+    const h = stepToStop(t, min(dt, dtmax), tdir, nextStop);
+    const hitsStop = stepHitsStop;
     iter += 1.0;
     if (iter > maxiters) { ret = RET_MAXITERS; break; }
     if (!haveF0) {
@@ -404,12 +401,7 @@ export function sdirkSolve(blk: usize): i32 {
     }
   }
 
-  if ((ret == RET_SUCCESS || ret == RET_TERMINATED) && saveEnd) {
-    if (saveCount(blk) == 0 || lastSavedT(blk, n) != t) {
-      if (!pushSave(blk, t, u, n)) return finish(blk, t, RET_ABORTED);
-    }
-  }
-  return finish(blk, t, ret);
+  return endSolve(blk, t, u, n, ret, saveEnd);
 }
 
 /**
@@ -453,10 +445,4 @@ function divided(
     }
   }
   return scaledRms(e, uprev, u, atolV, rtolV, atolS, rtolS, n);
-}
-
-// @ts-ignore: decorator
-@inline function finish(blk: usize, t: f64, ret: i32): i32 {
-  setF64(blk, B_T, t);
-  return ret;
 }
