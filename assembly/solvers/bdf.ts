@@ -44,11 +44,11 @@
 import {
   B_N, B_ADAPTIVE, B_T0, B_TF, B_DT, B_DTMIN, B_DTMAX, B_MAXITERS,
   B_ABSTOL, B_RELTOL, B_U, B_UPREV, B_TMP, B_K, B_STRIDE,
-  B_TSTOPS, B_NTSTOPS, B_NSAVEAT, B_SAVE_EVERY, B_SAVE_START, B_SAVE_END, B_DENSE,
+  B_TSTOPS, B_NTSTOPS, B_NSAVEAT, B_SAVE_EVERY, B_SAVE_END, B_DENSE,
   B_CALLBACKS, B_NACCEPT, B_NREJECT, B_T, B_TPREV, B_DTCUR, B_EXTRAS_DONE,
   B_JAC, B_WMAT, B_PIV,
   RET_SUCCESS, RET_MAXITERS, RET_DTLESSTHANMIN, RET_UNSTABLE, RET_TERMINATED,
-  RET_INITIALFAILURE, RET_CONVERGENCEFAILURE, RET_ABORTED,
+  RET_CONVERGENCEFAILURE, RET_ABORTED,
 } from './layout';
 import {
   B_BDF_MAXORDER, B_BDF_ORDER, B_BDF_ETAOLD, B_BDF_THETA, BDF_MAX_ORDER, BDF_NDENSE, BDF_V_D, BDF_ND, BDF_V_YPRED,
@@ -56,13 +56,11 @@ import {
 } from './layout-bdf';
 import { copyVec, allFinite } from '../linalg/vector';
 import { f64At, setF64, ptrAt, i32At } from './block';
-import { pushSave } from './output';
-import { evalF, initialDt, interpolateStep } from './erk';
+import { evalF, interpolateStep } from './erk';
 import { bump, formFactorW, computeJacobian, JAC_ABORTED, JAC_NONFINITE } from './wmatrix';
 import { RET_SWITCH } from './layout-auto';
 import { stiffSwitch } from './stiffness';
-import { algebraicConsistent } from './dae';
-import { stepToStop, stepHitsStop, endSolve, finish } from './drive';
+import { startSolve, stepToStop, stepHitsStop, endSolve, finish } from './drive';
 import { acceptStep, stepEnd, stepSaveIdx, stepStopIdx, STEP_ABORT, STEP_EVENT, STEP_TERMINATE } from './accepted';
 import { scaledRms } from './norm';
 import { newtonSolve, newtonIters, NEWTON_RHS_THREW, NEWTON_CONVERGED, NEWTON_MAXITER } from './newton';
@@ -212,21 +210,9 @@ export function bdfSolve(blk: usize): i32 {
   const hFixed = h; // the step of a fixed-dt solve, resumed after a shortened one
   setF64(blk, B_T, t);
 
-  if (adaptive && h == 0) {
-    const firstStop = abs((ntstops > 0 ? load<f64>(tstops) : tf) - t0);
-    // The first step is BDF1 (implicit Euler): the Hairer–Wanner estimate for order 1.
-    h = initialDt(blk, n, t0, tdir, u, tmp, f0, fz, atol, rtol, 1.0, dtmax, firstStop, dtmin);
-    if (h < 0) return RET_ABORTED;
-    if (!(h > 0) || h == Infinity) return RET_INITIALFAILURE;
-  } else {
-    if (!evalF(blk, t, u, f0)) return RET_ABORTED;
-  }
-  if (!allFinite(f0, n)) return RET_INITIALFAILURE;
-  // A DAE must start on its algebraic equations (see dae.ts).
-  if (!algebraicConsistent(blk, n, f0, atol)) return RET_INITIALFAILURE;
-  if (f64At(blk, B_SAVE_START) != 0) {
-    if (!pushSave(blk, t, u, n)) return RET_ABORTED;
-  }
+  // The first step is BDF1 (implicit Euler): the Hairer–Wanner estimate for order 1.
+  h = startSolve(blk, n, t0, tf, tdir, u, f0, fz, 1.0, h);
+  if (h < 0) return <i32>(-h);
   h = min(h, dtmax);
   startD(dbase, stride, u, f0, tdir * h, n);
   // The dense stages above the order stay 0.
