@@ -193,4 +193,19 @@ test('finite differences: an entry a small step loses to rounding is taken again
   assert.is(D.memoryInUse(), 0);
 });
 
+test('finite differences: structural zeros are not retried at every Jacobian', () => {
+  // ROBER's f3 = k2·y2² does not depend on y1 or y3: once y1 < 1, those columns' row 3 reads
+  // exactly 0 from the small step and from the larger one. Such a column skips its retries for
+  // the next 8 Jacobians, so the retries stay well below the 2 per Jacobian they would cost.
+  const sol = D.solve(plain(), 'Rosenbrock23', opts);
+  assert.is(sol.retcode, 'Success');
+  const st = sol.stats;
+  const attempts = st.naccept + st.nreject;
+  // f(u0) and the initial-step estimate, 2 per attempt, n + 1 per Jacobian, then the retries.
+  const retries = st.nf - (2 + 2 * attempts + 4 * st.njacs);
+  assert.ok(retries >= 1 && retries < 0.5 * st.njacs, `${retries} retries for ${st.njacs} Jacobians`);
+  assert.ok(relErr(last(sol), rober.u[iRef]) < 1e-3);
+  assert.is(D.memoryInUse(), 0);
+});
+
 test.run();
