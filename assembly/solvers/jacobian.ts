@@ -16,7 +16,7 @@ const ROUND_REL: f64 = 2.0e-14; // ε^(7/8), numjac's br
 const SKIP_JACS: u8 = 8;
 const SKIP_COLS: i32 = 4096;
 const SKIP = memory.data(SKIP_COLS);
-// The block the skip counts belong to, and its Jacobian count when they were last updated.
+// The block whose solve the skip counts belong to (they restart with each solve's first J).
 let skipOwner: usize = 0;
 
 /**

@@ -15,6 +15,10 @@
 // ‖·‖ is the step's error norm: RMS of Δz_i / (abstol_i + max(|u_n,i|, |u_i|)·reltol_i), so
 // κ = 1/100 asks for the stage to be solved to a hundredth of the local error tolerance.
 //
+// The SDIRK driver restarts η from ηold^0.8 only after W is refactored and trusts a first
+// iterate only with error control; FBDF restarts it at every step and always trusts it (the
+// choices of its former iteration, which ended on θ > 2 instead of the prediction above).
+//
 // RadauIIA5 keeps its own iteration (radau-step.ts): it solves the three coupled stages in
 // the transformed variables with a real and a complex matrix, and follows RADAU5's controls.
 
