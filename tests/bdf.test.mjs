@@ -72,7 +72,9 @@ test('the ode model with finite differences takes the same steps as the JavaScri
   const c = D.solve(roberProb('ode', 1e11), 'FBDF', { reltol: 1e-6, abstol: 1e-8 });
   assert.is(c.retcode, 'Success');
   const ec = c.u[c.u.length - 1], eb = b.u[b.u.length - 1];
-  for (let j = 0; j < 3; j++) assert.ok(Math.abs(ec[j] - eb[j]) <= 1e-4 * Math.abs(eb[j]) + 1e-12, `y${j + 1}: ${ec[j]} vs ${eb[j]}`);
+  // The two Jacobians let Newton stop at different points within κ·tolerance (κ = 1/100 of
+  // abstol = 1e-8 for y1 ≈ 2e-8 at t = 1e11), which the steps carry to the end.
+  for (let j = 0; j < 3; j++) assert.ok(Math.abs(ec[j] - eb[j]) <= 1e-4 * Math.abs(eb[j]) + 0.01 * 1e-8, `y${j + 1}: ${ec[j]} vs ${eb[j]}`);
 });
 
 // --- Van der Pol. The reference value (key van_der_pol_mu1000) is the solution of these
@@ -132,12 +134,11 @@ for (const t1 of [1e5, 1e11]) {
     const m = D.solve(new D.ODEProblem(daeModel, rober.u0, [0, t1], K, { massMatrix: MASS }), 'FBDF', { reltol: RTOL, abstol: ATOL, saveat: times });
     assert.is(m.retcode, 'Success');
     checkRober(m, idx, 'ode', undefined, 1e-14);
-    // A JavaScript f takes finite differences, whose step for y3 scales with its abstol: a
-    // y3 step below 1 ulp of y1 + y2 + y3 would make the constraint's row of J vanish.
-    const atol = [ATOL, ATOL, 1e-6];
-    const j = D.solve(new D.ODEProblem(daeJs, rober.u0, [0, t1], undefined, { inplace: true, massMatrix: MASS }), 'FBDF', { reltol: RTOL, abstol: Float64Array.from(atol), saveat: times });
+    // A JavaScript f takes finite differences: the constraint's entries that a step of
+    // abstol·√ε loses to rounding are taken again with a larger step (jacobian.ts).
+    const j = D.solve(new D.ODEProblem(daeJs, rober.u0, [0, t1], undefined, { inplace: true, massMatrix: MASS }), 'FBDF', { reltol: RTOL, abstol: ATOL, saveat: times });
     assert.is(j.retcode, 'Success');
-    checkRober(j, idx, 'js', atol, 1e-10);
+    checkRober(j, idx, 'js', undefined, 10 * ATOL);
     assert.ok(m.stats.nnonliniter > 0 && m.stats.nnonliniter === m.stats.nsolve);
     assert.is(D.memoryInUse(), 0);
   });
@@ -346,8 +347,10 @@ test('work counters: one linear solve per Newton iteration, Jacobians reused, nf
   assert.is(s.nf, calls);
   assert.is(s.nsolve, s.nnonliniter);
   // Each Newton iteration evaluates f once; each finite-difference Jacobian takes n + 1 more
-  // (columns and ∂f/∂t) and f(t_n, u_n) for all but the first; the start takes 2 (dt estimate).
-  assert.is(s.nf, s.nnonliniter + s.njacs * 5 - 1 + 2);
+  // (columns and ∂f/∂t), up to n retries of columns lost to rounding, and f(t_n, u_n) for all
+  // but the first; the start takes 2 (dt estimate).
+  const retries = s.nf - (s.nnonliniter + s.njacs * 5 - 1 + 2);
+  assert.ok(retries >= 0 && retries <= 3 * s.njacs, `${retries} retried columns`);
   assert.ok(s.nnonliniter >= s.naccept + s.nreject - s.nnonlinconvfail);
   assert.ok(s.nw < s.naccept, `${s.nw} factorizations for ${s.naccept} steps`);
   assert.ok(s.njacs >= 1 && s.njacs * 20 < s.naccept);

@@ -173,4 +173,39 @@ test('jac and tgrad are validated; a throwing or malformed jac is a clear error 
   assert.is(D.solve(withJ({ jac: () => { throw new Error('never'); } }), 'Tsit5', { saveEverystep: false, maxiters: 10 }).retcode, 'MaxIters');
 });
 
+test('finite differences: an entry a small step loses to rounding is taken again with a larger step', () => {
+  // u1 = 0 with abstol 1e-12: the column step is 1e-12·√ε, and u0 + u1 + h − 1 with u0 = 1
+  // rounds it away. Without the retry ∂f0/∂u1 would read 0 instead of −1000 and the W-matrix
+  // would be wrong; with it the fixed-dt Rodas5P solution is the one with the exact Jacobian.
+  let calls = 0;
+  const f = (du, u) => { calls++; du[0] = -1000 * (u[0] + u[1] - 1); du[1] = 1 - u[1]; };
+  const jac = (J) => { J[0] = -1000; J[1] = -1000; J[2] = 0; J[3] = -1; };
+  const o = { dt: 1e-3, adaptive: false, reltol: 1e-12, abstol: 1e-12, saveEverystep: false };
+  const fd = D.solve(new D.ODEProblem(f, [1, 0], [0, 1e-3], undefined, { inplace: true }), 'Rodas5P', o);
+  const ex = D.solve(new D.ODEProblem(f, [1, 0], [0, 1e-3], undefined, { inplace: true, jac }), 'Rodas5P', o);
+  assert.is(fd.retcode, 'Success');
+  assert.is(fd.stats.njacs, 1);
+  // f(u0), 7 stages, 2 columns and ∂f/∂t, and one retried column (u1's).
+  assert.is(fd.stats.nf, 1 + 7 + 3 + 1);
+  for (let j = 0; j < 2; j++) assert.ok(Math.abs(last(fd)[j] - last(ex)[j]) < 1e-12, `u${j}: ${last(fd)[j]} vs ${last(ex)[j]}`);
+  // u1 = 1 − e^(−t) exactly (its equation is decoupled).
+  assert.ok(Math.abs(last(fd)[1] - (1 - Math.exp(-1e-3))) < 1e-9);
+  assert.is(D.memoryInUse(), 0);
+});
+
+test('finite differences: structural zeros are not retried at every Jacobian', () => {
+  // ROBER's f3 = k2·y2² does not depend on y1 or y3: once y1 < 1, those columns' row 3 reads
+  // exactly 0 from the small step and from the larger one. Such a column skips its retries for
+  // the next 8 Jacobians, so the retries stay well below the 2 per Jacobian they would cost.
+  const sol = D.solve(plain(), 'Rosenbrock23', opts);
+  assert.is(sol.retcode, 'Success');
+  const st = sol.stats;
+  const attempts = st.naccept + st.nreject;
+  // f(u0) and the initial-step estimate, 2 per attempt, n + 1 per Jacobian, then the retries.
+  const retries = st.nf - (2 + 2 * attempts + 4 * st.njacs);
+  assert.ok(retries >= 1 && retries < 0.5 * st.njacs, `${retries} retries for ${st.njacs} Jacobians`);
+  assert.ok(relErr(last(sol), rober.u[iRef]) < 1e-3);
+  assert.is(D.memoryInUse(), 0);
+});
+
 test.run();

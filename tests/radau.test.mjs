@@ -139,11 +139,10 @@ function measuredOrder(prob, exact, N0) {
 }
 
 test('order 5 at fixed dt: the mild nonlinear problem (ode model and JavaScript f) and a linear system', () => {
-  // The JavaScript f from t = 1: at t = 0 two components are 0, and finite differences
-  // perturb them on abstol's scale (1e-12·√ε), which f's O(1) terms round away — a Jacobian
-  // missing its λ entries, with which Newton cannot converge at the larger fixed steps.
-  const fromOne = new D.ODEProblem(mildJs, exactAt(1), [1, 1 + T], { lam: -20 });
-  for (const [prob, exact] of [[mild(mildModel), exactAt(T)], [fromOne, exactAt(1 + T)]]) {
+  // The JavaScript f from t = 0, where two components are 0: finite differences perturb them on
+  // abstol's scale (1e-12·√ε), which f's O(1) terms round away; those entries are taken again
+  // with a larger step (jacobian.ts), so Newton keeps its λ entries.
+  for (const [prob, exact] of [[mild(mildModel), exactAt(T)], [mild(mildJs), exactAt(T)]]) {
     const slope = measuredOrder(prob, exact, 20);
     if (process.env.DIFFLUX_VERBOSE) console.log('mild', slope.toFixed(3));
     assert.ok(slope > 4.7 && slope < 5.3, `measured order ${slope.toFixed(3)}`);
@@ -237,13 +236,13 @@ for (const t1 of [1e5, 1e11]) {
 }
 
 test('ROBER as a DAE: M = diag(1, 1, 0), 0 = y1 + y2 + y3 − 1, against the reference', () => {
-  // The JavaScript f sums the constraint as (y1 − 1) + y2 + y3: finite differences perturb
-  // y2 and y3 (0 at the start) on the scale of abstol, 1e-18 here, which 1 + y2 + y3 would
-  // round away, leaving a singular Jacobian (the AD Jacobian of the model has no such issue).
+  // The JavaScript f sums the constraint as y1 + y2 + y3 − 1: finite differences perturb y2
+  // and y3 (0 at the start) on the scale of abstol, which y1 + y2 + y3 rounds away; those
+  // entries are taken again with a larger step (jacobian.ts), so J keeps the algebraic row.
   const dae = (du, u) => {
     du[0] = -K.k1 * u[0] + K.k3 * u[1] * u[2];
     du[1] = K.k1 * u[0] - K.k2 * u[1] * u[1] - K.k3 * u[1] * u[2];
-    du[2] = (u[0] - 1) + u[1] + u[2];
+    du[2] = u[0] + u[1] + u[2] - 1;
   };
   const daeModel = D.ode`
     dy1 = -k1*y1 + k3*y2*y3
@@ -261,13 +260,16 @@ test('ROBER as a DAE: M = diag(1, 1, 0), 0 = y1 + y2 + y3 − 1, against the ref
     const sol = D.solve(prob, 'RadauIIA5', { reltol: RTOL, abstol: ATOL, saveat: times });
     assert.is(sol.retcode, 'Success', kind);
     checkRober(sol, idx, `DAE ${kind}`);
-    // The algebraic equation holds at every saved time to Newton's accuracy.
-    for (const u of sol.u) assert.ok(Math.abs(u[0] + u[1] + u[2] - 1) < 1e-12, `${kind}: ${u[0] + u[1] + u[2] - 1}`);
+    // The algebraic equation holds at every saved time to Newton's accuracy: to rounding with
+    // the exact (AD) Jacobian, whose Newton step solves the linear constraint at once; within
+    // ATOL/10 with finite differences (their row of J is exact to ~1e-8).
+    const held = kind === 'ode' ? 1e-12 : 0.1 * ATOL;
+    for (const u of sol.u) assert.ok(Math.abs(u[0] + u[1] + u[2] - 1) < held, `${kind}: ${u[0] + u[1] + u[2] - 1}`);
     // Dense output between the saved times keeps it too (a collocation polynomial of the constraint).
     const full = D.solve(prob, 'RadauIIA5', { reltol: RTOL, abstol: ATOL });
     for (const t of [3e-4, 0.7, 42, 5e4]) {
       const u = full.at(t);
-      assert.ok(Math.abs(u[0] + u[1] + u[2] - 1) < 1e-12, `${kind} at ${t}`);
+      assert.ok(Math.abs(u[0] + u[1] + u[2] - 1) < held, `${kind} at ${t}`);
     }
     assert.is(D.memoryInUse(), 0);
   }
@@ -359,10 +361,12 @@ test('work counters: 3 f per Newton iteration, one real and one complex solve pe
   const converged = st.naccept + st.nreject;
   const refined = st.nsolve - 2 * st.nnonliniter - converged;
   assert.ok(refined >= 0 && refined <= st.nreject + 1, `refined ${refined}`);
-  // f: 2 for the initial step, 3 per Newton iteration, n + 1 per finite-difference Jacobian,
-  // f(u_n) at each new accepted state but the last, and the refinements.
+  // f: 2 for the initial step, 3 per Newton iteration, n + 1 per finite-difference Jacobian
+  // and up to n retries of columns lost to rounding, f(u_n) at each new accepted state but the
+  // last, and the refinements.
   const n = 2;
-  assert.is(st.nf, 2 + 3 * st.nnonliniter + (n + 1) * st.njacs + (st.naccept - 1) + refined);
+  const retries = st.nf - (2 + 3 * st.nnonliniter + (n + 1) * st.njacs + (st.naccept - 1) + refined);
+  assert.ok(retries >= 1 && retries <= n * st.njacs, `${retries} retried columns`);
   // E1 and E2 are refactored only when dt or J changes; J only when Newton contracted slowly.
   assert.ok(st.nw <= converged + st.nnonlinconvfail + 1);
   assert.ok(st.njacs < st.nw, JSON.stringify(st));

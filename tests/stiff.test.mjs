@@ -221,13 +221,15 @@ test('work counters: one Jacobian per step start, one W per attempt, one solve p
     assert.is(st.nsolve, s * attempts, alg);
     assert.equal([st.nnonliniter, st.nnonlinconvfail], [0, 0]);
     // Two evaluations for the initial step (the first is f(u0)); n + 1 per finite-difference
-    // Jacobian (with ∂f/∂t); per attempt Rosenbrock23 takes 2 (the midpoint and the FSAL end),
-    // the Rodas methods s − 1; a Rodas step from a new state first evaluates f there.
+    // Jacobian (with ∂f/∂t) and up to n retries of columns lost to rounding (jacobian.ts); per
+    // attempt Rosenbrock23 takes 2 (the midpoint and the FSAL end), the Rodas methods s − 1; a
+    // Rodas step from a new state first evaluates f there.
     const n = 2;
     const expected = alg === 'Rosenbrock23'
       ? 2 + 2 * attempts + (n + 1) * st.njacs
       : 2 + (s - 1) * attempts + (st.naccept - 1) + (n + 1) * st.njacs;
-    assert.is(st.nf, expected, alg);
+    const retries = st.nf - expected;
+    assert.ok(retries >= 1 && retries <= n * st.njacs, `${alg}: ${retries} retried columns`);
     // With the model's AD Jacobian no evaluation goes to the Jacobian.
     const ad = D.solve(new D.ODEProblem(vdpModel, [2, 0], [0, 3], { mu: 1000 }), alg, { reltol: 1e-5, abstol: 1e-8 });
     const a2 = ad.stats.naccept + ad.stats.nreject;
@@ -334,8 +336,10 @@ test('maxJacAge: W-methods reuse J across accepted steps, renewing it after reje
     const st = sol.stats;
     const attempts = st.naccept + st.nreject;
     assert.is(st.nw, attempts);
-    // Finite-difference Jacobians (3 evaluations each with n = 2), 2 per attempt, 2 to start.
-    assert.is(st.nf, 2 + 2 * attempts + 3 * st.njacs);
+    // Finite-difference Jacobians (3 evaluations each with n = 2, and up to 2 retried columns),
+    // 2 per attempt, 2 to start.
+    const retries = st.nf - (2 + 2 * attempts + 3 * st.njacs);
+    assert.ok(retries >= 1 && retries <= 2 * st.njacs, `${retries} retried columns`);
   }
   assert.is(plain.stats.njacs, plain.stats.naccept);
   assert.ok(reuse.stats.njacs < 0.8 * reuse.stats.naccept, `${reuse.stats.njacs} Jacobians for ${reuse.stats.naccept} steps`);
@@ -346,7 +350,11 @@ test('maxJacAge: W-methods reuse J across accepted steps, renewing it after reje
   // The measured trade-off on ROBER that makes "no reuse" the default.
   const rober1 = D.solve(roberProb('js', 1e11), 'Rosenbrock23', { reltol: 1e-6, abstol: 1e-10 });
   const rober20 = D.solve(roberProb('js', 1e11), D.Rosenbrock23({ maxJacAge: 20 }), { reltol: 1e-6, abstol: 1e-10 });
-  assert.ok(rober20.stats.njacs < rober1.stats.njacs && rober20.stats.nf > rober1.stats.nf && rober20.stats.nreject > rober1.stats.nreject, JSON.stringify([rober1.stats, rober20.stats]));
+  // Reuse saves Jacobians (and the evaluations of their columns: about as many as its extra
+  // attempts cost) but takes more steps, rejections and factorizations.
+  const [a, b] = [rober1.stats, rober20.stats];
+  assert.ok(b.njacs < a.njacs && b.naccept > a.naccept && b.nreject > a.nreject && b.nw > a.nw, JSON.stringify([a, b]));
+  assert.ok(Math.abs(b.nf - a.nf) < 0.1 * a.nf, JSON.stringify([a, b]));
   // Never with a fixed dt or a mass matrix; Rodas methods are not W-methods.
   const fixed = D.solve(mild(mildJs), D.Rosenbrock23({ maxJacAge: 20 }), { dt: 0.01, adaptive: false });
   assert.is(fixed.stats.njacs, 200);

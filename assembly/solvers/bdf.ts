@@ -12,12 +12,12 @@
 //   predictor   ypred = Σ_{j=0..k} D_j
 //   corrector   Σ_{j=1..k} γ_j·∇^j u_{n+1} = h·f(t_{n+1}, u_{n+1}),  γ_j = Σ_{i=1..j} 1/i,
 //               which with d = u_{n+1} − ypred is  γ_k·d + Σ_{j=1..k} γ_j·D_j = h·f.
-//   With a mass matrix the left side is multiplied by M. Newton (bdf-newton.ts) solves
+//   With a mass matrix the left side is multiplied by M. Newton (newton.ts) solves
 //               M·z = c·f(t_{n+1}, ψ + z),  c = h/γ_k,  PSIS = Σ_{j=1..k} γ_j·D_j / γ_k,
 //               z = d + PSIS, ψ = ypred − PSIS, with W = M − c·J.
 //   error       err = d / (k + 1)  (error constant of BDF-k, C_{k+1} = 1/(k+1));
-//               accepted when its weighted RMS norm (weights abstol + reltol·max(|u_n|, |u_{n+1}|),
-//               as the other integrators) is ≤ 1.
+//               accepted when its scaled RMS norm (newton.ts's scaledRms: abstol +
+//               reltol·max(|u_n|, |u_{n+1}|), as the other integrators) is ≤ 1.
 //   update      D_{k+2} = d − D_{k+1},  D_{k+1} = d,  D_j += D_{j+1} for j = k … 0.
 //
 // Step size and order (Shampine & Reichelt §2.3; SciPy's constants): after a rejection
@@ -44,25 +44,26 @@
 import {
   B_N, B_ADAPTIVE, B_T0, B_TF, B_DT, B_DTMIN, B_DTMAX, B_MAXITERS,
   B_ABSTOL, B_RELTOL, B_U, B_UPREV, B_TMP, B_K, B_STRIDE,
-  B_TSTOPS, B_NTSTOPS, B_NSAVEAT, B_SAVE_EVERY, B_SAVE_START, B_SAVE_END, B_DENSE,
+  B_TSTOPS, B_NTSTOPS, B_NSAVEAT, B_SAVE_EVERY, B_SAVE_END, B_DENSE,
   B_CALLBACKS, B_NACCEPT, B_NREJECT, B_T, B_TPREV, B_DTCUR, B_EXTRAS_DONE,
   B_JAC, B_WMAT, B_PIV,
   RET_SUCCESS, RET_MAXITERS, RET_DTLESSTHANMIN, RET_UNSTABLE, RET_TERMINATED,
-  RET_INITIALFAILURE, RET_CONVERGENCEFAILURE, RET_ABORTED,
+  RET_CONVERGENCEFAILURE, RET_ABORTED,
 } from './layout';
 import {
-  B_BDF_MAXORDER, B_BDF_ORDER, BDF_MAX_ORDER, BDF_NDENSE, BDF_V_D, BDF_ND, BDF_V_YPRED,
-  BDF_V_PSIS, BDF_V_PSI, BDF_V_Z, BDF_V_FZ, BDF_V_MZ, BDF_V_DT, BDF_V_F0, BDF_V_SCR, BDF_V_WT,
+  B_BDF_MAXORDER, B_BDF_ORDER, B_BDF_ETAOLD, B_BDF_THETA, BDF_MAX_ORDER, BDF_NDENSE, BDF_V_D, BDF_ND, BDF_V_YPRED,
+  BDF_V_PSIS, BDF_V_PSI, BDF_V_Z, BDF_V_FZ, BDF_V_MZ, BDF_V_DT, BDF_V_F0, BDF_V_SCR,
 } from './layout-bdf';
 import { copyVec, allFinite } from '../linalg/vector';
 import { f64At, setF64, ptrAt, i32At } from './block';
-import { pushSave, lastSavedT, saveCount } from './output';
-import { evalF, initialDt, interpolateStep } from './erk';
+import { evalF, interpolateStep } from './erk';
 import { bump, formFactorW, computeJacobian, JAC_ABORTED, JAC_NONFINITE } from './wmatrix';
 import { RET_SWITCH } from './layout-auto';
 import { stiffSwitch } from './stiffness';
+import { startSolve, stepToStop, stepHitsStop, endSolve, finish } from './drive';
 import { acceptStep, stepEnd, stepSaveIdx, stepStopIdx, STEP_ABORT, STEP_EVENT, STEP_TERMINATE } from './accepted';
-import { newtonSolve, wrms, nlIters, nlEta, NL_ABORTED, NL_CONVERGED, NL_KAPPA, NL_MAXITER } from './bdf-newton';
+import { scaledRms } from './norm';
+import { newtonSolve, newtonIters, NEWTON_RHS_THREW, NEWTON_CONVERGED, NEWTON_MAXITER } from './newton';
 
 /** More Newton iterations than this mark the Jacobian as stale: the next step takes a new one. */
 const NL_SLOW: i32 = 5;
@@ -121,15 +122,6 @@ function changeD(dbase: usize, stride: usize, k: i32, rho: f64, n: i32): void {
       for (let j = 0; j < m; j++) s += load<f64>(RU_MAT + (<usize>(j * m + i) << 3)) * load<f64>(COL + (<usize>j << 3));
       store<f64>(dbase + <usize>i * stride + off, s);
     }
-  }
-}
-
-/** wt_i = 1 / (abstol_i + reltol_i·max(|a_i|, |b_i|)). */
-function weights(wt: usize, a: usize, b: usize, atol: usize, rtol: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
-    const off = <usize>i << 3;
-    const s = load<f64>(atol + off) + load<f64>(rtol + off) * max(abs(load<f64>(a + off)), abs(load<f64>(b + off)));
-    store<f64>(wt + off, 1.0 / s);
   }
 }
 
@@ -192,7 +184,6 @@ export function bdfSolve(blk: usize): i32 {
   const dT = kbase + <usize>BDF_V_DT * stride;
   const f0 = kbase + <usize>BDF_V_F0 * stride;
   const scr = kbase + <usize>BDF_V_SCR * stride;
-  const wt = kbase + <usize>BDF_V_WT * stride;
   const jac = ptrAt(blk, B_JAC);
   const w = ptrAt(blk, B_WMAT);
   const piv = ptrAt(blk, B_PIV);
@@ -219,19 +210,9 @@ export function bdfSolve(blk: usize): i32 {
   const hFixed = h; // the step of a fixed-dt solve, resumed after a shortened one
   setF64(blk, B_T, t);
 
-  if (adaptive && h == 0) {
-    const firstStop = abs((ntstops > 0 ? load<f64>(tstops) : tf) - t0);
-    // The first step is BDF1 (implicit Euler): the Hairer–Wanner estimate for order 1.
-    h = initialDt(blk, n, t0, tdir, u, tmp, f0, fz, atol, rtol, 1.0, dtmax, firstStop, dtmin);
-    if (h < 0) return RET_ABORTED;
-    if (!(h > 0) || h == Infinity) return RET_INITIALFAILURE;
-  } else {
-    if (!evalF(blk, t, u, f0)) return RET_ABORTED;
-  }
-  if (!allFinite(f0, n)) return RET_INITIALFAILURE;
-  if (f64At(blk, B_SAVE_START) != 0) {
-    if (!pushSave(blk, t, u, n)) return RET_ABORTED;
-  }
+  // The first step is BDF1 (implicit Euler): the Hairer–Wanner estimate for order 1.
+  h = startSolve(blk, n, t0, tf, tdir, u, f0, fz, 1.0, h);
+  if (h < 0) return <i32>(-h);
   h = min(h, dtmax);
   startD(dbase, stride, u, f0, tdir * h, n);
   // The dense stages above the order stay 0.
@@ -247,20 +228,17 @@ export function bdfSolve(blk: usize): i32 {
   let haveJ = false;
   let jacFresh = false;
   let wc = NaN;
-  let etaOld = 1.0;
+  // OrdinaryDiffEq.jl starts ηold at 1 (lib/OrdinaryDiffEqNonlinearSolve/src/utils.jl).
+  setF64(blk, B_BDF_ETAOLD, 1.0);
+  setF64(blk, B_BDF_THETA, 0.0);
 
   while (tdir * (tf - t) > 0) {
     iter += 1.0;
     if (iter > maxiters) { ret = RET_MAXITERS; break; }
     // Clip h to dtmax and to the next stop; the differences follow the new spacing.
     const nextStop = stopIdx < ntstops ? load<f64>(tstops + (<usize>stopIdx << 3)) : tf;
-    let hs = min(adaptive ? h : hFixed, dtmax);
-    const dist = tdir * (nextStop - t);
-    let hitsStop = false;
-    if (hs >= dist || dist - hs <= 100.0 * f64.EPSILON * max(abs(t), abs(nextStop))) {
-      hs = dist;
-      hitsStop = true;
-    }
+    const hs = stepToStop(t, min(adaptive ? h : hFixed, dtmax), tdir, nextStop);
+    const hitsStop = stepHitsStop;
     if (hs != h) {
       changeD(dbase, stride, order, hs / h, n);
       h = hs;
@@ -304,16 +282,15 @@ export function bdfSolve(blk: usize): i32 {
     let nIter = 0;
     if (!failed) {
       predict(dbase, stride, order, ypred, psis, psi, n);
-      weights(wt, uprev, ypred, atol, rtol, n);
       copyVec(z, psis, n);
-      const st = newtonSolve(blk, n, tnew, c, psi, z, u, fz, mz, w, piv, wt, etaOld, NL_MAXITER, NL_KAPPA);
-      if (st == NL_ABORTED) {
+      // η restarts from ηold^0.8 at every step (the corrector's first iterate is trusted).
+      const st = newtonSolve(blk, n, tnew, c, psi, z, u, fz, mz, w, piv, uprev, atol, rtol, 0.0, 0.0, blk + (<usize>B_BDF_ETAOLD << 3), true, true);
+      if (st == NEWTON_RHS_THREW) {
         restore(blk, uprev, swap);
         return finish(blk, t, RET_ABORTED);
       }
-      nIter = nlIters;
-      if (st != NL_CONVERGED) failed = true;
-      else etaOld = nlEta;
+      nIter = newtonIters;
+      if (st != NEWTON_CONVERGED) failed = true;
     }
     if (failed) {
       u = uprev;
@@ -333,7 +310,7 @@ export function bdfSolve(blk: usize): i32 {
       changeD(dbase, stride, order, 0.5, n);
       h *= 0.5;
       nEqual = 0;
-      etaOld = 1.0;
+      setF64(blk, B_BDF_ETAOLD, 1.0);
       if (h < dtmin || t + tdir * h == t) { ret = RET_DTLESSTHANMIN; break; }
       continue;
     }
@@ -343,11 +320,10 @@ export function bdfSolve(blk: usize): i32 {
       const off = <usize>i << 3;
       store<f64>(fz + off, load<f64>(u + off) - load<f64>(ypred + off));
     }
-    const safety = 0.9 * <f64>(2 * NL_MAXITER + 1) / <f64>(2 * NL_MAXITER + nIter);
+    const safety = 0.9 * <f64>(2 * NEWTON_MAXITER + 1) / <f64>(2 * NEWTON_MAXITER + nIter);
     let errNorm = 0.0;
     if (adaptive) {
-      weights(wt, uprev, u, atol, rtol, n);
-      errNorm = wrms(fz, wt, n) / <f64>(order + 1);
+      errNorm = scaledRms(fz, uprev, u, atol, rtol, 0.0, 0.0, n) / <f64>(order + 1);
       if (isNaN(errNorm)) errNorm = Infinity;
       if (errNorm > 1.0) {
         u = uprev;
@@ -418,8 +394,8 @@ export function bdfSolve(blk: usize): i32 {
       if (adaptive) {
         let errM = Infinity;
         let errP = Infinity;
-        if (order > 1) errM = wrms(dbase + <usize>order * stride, wt, n) / <f64>order;
-        if (order < maxOrder) errP = wrms(dk2, wt, n) / <f64>(order + 2);
+        if (order > 1) errM = scaledRms(dbase + <usize>order * stride, uprev, u, atol, rtol, 0.0, 0.0, n) / <f64>order;
+        if (order < maxOrder) errP = scaledRms(dk2, uprev, u, atol, rtol, 0.0, 0.0, n) / <f64>(order + 2);
         const fM = Math.pow(errM, -1.0 / <f64>order);
         const f = Math.pow(errNorm, -1.0 / <f64>(order + 1));
         const fP = Math.pow(errP, -1.0 / <f64>(order + 2));
@@ -461,22 +437,11 @@ export function bdfSolve(blk: usize): i32 {
     }
   }
 
-  if ((ret == RET_SUCCESS || ret == RET_TERMINATED) && saveEnd) {
-    if (saveCount(blk) == 0 || lastSavedT(blk, n) != t) {
-      if (!pushSave(blk, t, u, n)) return finish(blk, t, RET_ABORTED);
-    }
-  }
-  return finish(blk, t, ret);
+  return endSolve(blk, t, u, n, ret, saveEnd);
 }
 
 // @ts-ignore: decorator
 @inline function restore(blk: usize, u: usize, uprev: usize): void {
   setF64(blk, B_U, <f64>u);
   setF64(blk, B_UPREV, <f64>uprev);
-}
-
-// @ts-ignore: decorator
-@inline function finish(blk: usize, t: f64, ret: i32): i32 {
-  setF64(blk, B_T, t);
-  return ret;
 }

@@ -2,10 +2,22 @@
 // the Rosenbrock methods need them: exactly by forward-mode AD when the problem is a compiled
 // model, by forward differences through the right-hand side otherwise.
 
-import { B_LANES, B_TANG, B_SEED, B_OUTT } from './layout';
-import { ptrAt, i32At } from './block';
+import { B_LANES, B_TANG, B_SEED, B_OUTT, B_NJAC } from './layout';
+import { ptrAt, i32At, f64At } from './block';
 import { evalF } from './erk';
 import { tapeDualWithTime } from '../tape/dual';
+
+// A difference below ε^(7/8) of f_i's size is taken as rounding, not as a derivative (numjac's
+// threshold br for the roundoff in f; Shampine & Reichelt 1997, §4).
+const ROUND_REL: f64 = 2.0e-14; // ε^(7/8), numjac's br
+// A column whose retry changed none of its lost entries (they are structural zeros: f_i does
+// not depend on u_j) skips its retries for this many Jacobians of the same solve. Kept for the
+// first SKIP_COLS columns; larger systems retry every time.
+const SKIP_JACS: u8 = 8;
+const SKIP_COLS: i32 = 4096;
+const SKIP = memory.data(SKIP_COLS);
+// The block whose solve the skip counts belong to (they restart with each solve's first J).
+let skipOwner: usize = 0;
 
 /**
  * J and dT from the model's tape: the n + 1 columns of [∂f/∂u | ∂f/∂t] in forward sweeps of up
@@ -45,9 +57,20 @@ export function jacobianDual(blk: usize, tape: usize, regs: usize, n: i32, t: f6
  * h = √ε·max(|u_j|, min(abstol_j, 1)) — MATLAB's numjac with the threshold ode23s gives it
  * (abstol): a component below abstol is perturbed on the scale of abstol, not of 1 as
  * FiniteDiff.jl's √ε·max(|u_j|, 1) would (too coarse for small components such as ROBER's y2)
- * — taken as the representable difference (u_j + h) − u_j (√ε when that scale is 0). dT (when
- * `withT`) from timeFD. n (+ 1) evaluations of f, counted in B_NF; `tmp` and `fs` are scratch
- * vectors. False when the JavaScript right-hand side failed.
+ * — taken as the representable difference (u_j + h) − u_j (√ε when that scale is 0).
+ *
+ * A step that small can vanish in f: where u_j ≈ 0 sits in a sum with O(1) terms (ROBER's
+ * algebraic row y1 + y2 + y3 − 1 with y3 ≈ 0 and abstol 1e-10) the difference f_i(u + h·e_j) −
+ * f_i(u) rounds to 0 or to a few ulps of f_i. As numjac does (Shampine & Reichelt, "The MATLAB
+ * ODE Suite", SIAM J. Sci. Comput. 18(1), 1997, §4: a difference within the roundoff of f is
+ * retried with a larger increment), the entries of such a column whose difference is below
+ * ε^(7/8)·max(|f_i(u)|, |f_i(u + h·e_j)|) are taken again from one more evaluation
+ * with FiniteDiff.jl's step H = √ε·max(|u_j|, 1), when H > h. The other entries keep the small
+ * step, so ROBER's small components keep their accurate columns. A retry that finds every
+ * lost entry exactly unchanged (structural zeros, as ROBER's ∂f3/∂y1) is not repeated for that
+ * column in the next SKIP_JACS Jacobians of the solve. n (+ 1, + retries)
+ * evaluations of f, counted in B_NF; `tmp` and `fs` are scratch vectors. dT (when `withT`)
+ * from timeFD. False when the JavaScript right-hand side failed.
  */
 export function jacobianFD(
   blk: usize, n: i32, t: f64, tdir: f64, u: usize, f0: usize, J: usize, dT: usize, tmp: usize, fs: usize,
@@ -55,6 +78,11 @@ export function jacobianFD(
 ): bool {
   const sq = sqrt(f64.EPSILON);
   memory.copy(tmp, u, <usize>n << 3);
+  // A new solve (or another solve's block) starts with no skips.
+  if (skipOwner != blk || f64At(blk, B_NJAC) == 0) {
+    memory.fill(SKIP, 0, <usize>SKIP_COLS);
+    skipOwner = blk;
+  }
   for (let j = 0; j < n; j++) {
     const pj = tmp + (<usize>j << 3);
     const uj = load<f64>(pj);
@@ -65,10 +93,45 @@ export function jacobianFD(
     store<f64>(pj, up);
     if (!evalF(blk, t, tmp, fs)) return false;
     store<f64>(pj, uj);
+    // Entries lost to rounding are marked NaN until the retry fills them (a column that is not
+    // finite is left as it is: computeJacobian reports it).
+    let lost = 0;
+    let finite = 0.0;
     for (let i = 0; i < n; i++) {
       const off = <usize>i << 3;
-      store<f64>(J + (<usize>(i * n + j) << 3), (load<f64>(fs + off) - load<f64>(f0 + off)) / h);
+      const a = load<f64>(f0 + off);
+      const b = load<f64>(fs + off);
+      const d = b - a;
+      finite += d - d;
+      const e = J + (<usize>(i * n + j) << 3);
+      if (abs(d) <= ROUND_REL * max(abs(a), abs(b))) {
+        store<f64>(e, NaN);
+        lost++;
+      } else {
+        store<f64>(e, d / h);
+      }
     }
+    if (lost == 0) continue;
+    const upBig = uj + sq * max(abs(uj), 1.0);
+    const hBig = upBig - uj;
+    const sk = j < SKIP_COLS ? load<u8>(SKIP + <usize>j) : <u8>0;
+    if (sk > 0) store<u8>(SKIP + <usize>j, sk - 1);
+    const retry = finite == 0.0 && hBig > h && sk == 0;
+    if (retry) {
+      store<f64>(pj, upBig);
+      if (!evalF(blk, t, tmp, fs)) return false;
+      store<f64>(pj, uj);
+    }
+    let found = false;
+    for (let i = 0; i < n; i++) {
+      const e = J + (<usize>(i * n + j) << 3);
+      if (!isNaN(load<f64>(e))) continue;
+      const off = <usize>i << 3;
+      const d = load<f64>(fs + off) - load<f64>(f0 + off);
+      if (d != 0) found = true;
+      store<f64>(e, retry ? d / hBig : d / h);
+    }
+    if (retry && !found && j < SKIP_COLS) store<u8>(SKIP + <usize>j, SKIP_JACS);
   }
   return withT ? timeFD(blk, n, t, tdir, u, f0, dT, fs) : true;
 }

@@ -5,6 +5,8 @@
 // --- solve block slots
 export const B_BDF_MAXORDER = 100; // highest order the solve may use (1–5)
 export const B_BDF_ORDER = 101; // order of the last accepted step
+export const B_BDF_ETAOLD = 102; // the Newton iteration's ηold (carried across steps)
+export const B_BDF_THETA = 103; // the last Newton solve's convergence rate θ
 
 // The highest order of the formulas (BDF6 and above are not zero-stable enough to use).
 export const BDF_MAX_ORDER = 5;

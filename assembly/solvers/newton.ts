@@ -1,5 +1,5 @@
-// A simplified Newton iteration for the implicit equations of SDIRK stages (and of any
-// method whose step solves M·(u − ψ) = c·f(t, u) for u): written for z = u − ψ,
+// The simplified Newton iteration of the implicit methods whose step solves
+// M·(u − ψ) = c·f(t, u) for u (the SDIRK stages, FBDF's corrector): written for z = u − ψ,
 //
 //   G(z) = M·z − c·f(t, ψ + z) = 0,   W = M − c·J  (factored once by the caller),
 //   Δz_k = W⁻¹·(c·f(t, ψ + z_k) − M·z_k),   z_{k+1} = z_k + Δz_k.
@@ -14,12 +14,20 @@
 //   converge in the iterations left), after kmax iterations, or on a NaN or an infinity.
 // ‖·‖ is the step's error norm: RMS of Δz_i / (abstol_i + max(|u_n,i|, |u_i|)·reltol_i), so
 // κ = 1/100 asks for the stage to be solved to a hundredth of the local error tolerance.
+//
+// The SDIRK driver restarts η from ηold^0.8 only after W is refactored and trusts a first
+// iterate only with error control; FBDF restarts it at every step and always trusts it (the
+// choices of its former iteration, which ended on θ > 2 instead of the prediction above).
+//
+// RadauIIA5 keeps its own iteration (radau-step.ts): it solves the three coupled stages in
+// the transformed variables with a real and a complex matrix, and follows RADAU5's controls.
 
 import { B_NNONLIN, B_NNONLINFAIL } from './layout';
 import { evalF } from './erk';
 import { bump, solveW, massTimes } from './wmatrix';
 import { ptrAt } from './block';
 import { B_MASS } from './layout';
+import { scaledRms } from './norm';
 
 // OrdinaryDiffEq.jl lib/OrdinaryDiffEqNonlinearSolve/src/type.jl, NLNewton's defaults:
 // κ = 1//100, max_iter = 10 (fast_convergence_cutoff = 1//5 is the driver's, see sdirk.ts).
@@ -31,33 +39,13 @@ const FIRST_STEP_SMALL: f64 = 1e-5;
 // floor; the size of the increment decides.
 const AROUND_ONE: f64 = 100.0 * 1.4901161193847656e-8;
 
+/** Iterations (evaluations of f) the last newtonSolve took. */
+export let newtonIters: i32 = 0;
+
 // Answers of newtonSolve.
 export const NEWTON_CONVERGED = 0;
 export const NEWTON_DIVERGED = 1;
 export const NEWTON_RHS_THREW = 2; // the JavaScript right-hand side threw
-
-/**
- * RMS over i of e_i / (abstol_i + max(|a_i|, |b_i|)·reltol_i): the scaled tolerances are the
- * scalars atolS, rtolS when atolV is 0, else per-component arrays. NaN when e or b holds a
- * NaN or an infinity.
- */
-export function scaledRms(
-  e: usize, a: usize, b: usize, atolV: usize, rtolV: usize, atolS: f64, rtolS: f64, n: i32,
-): f64 {
-  let s = 0.0;
-  let fin = 0.0;
-  for (let i = 0; i < n; i++) {
-    const off = <usize>i << 3;
-    const bi = load<f64>(b + off);
-    const ei = load<f64>(e + off);
-    fin += (bi - bi) + (ei - ei);
-    const amax = max(abs(load<f64>(a + off)), abs(bi));
-    const sc = atolV != 0 ? load<f64>(atolV + off) + amax * load<f64>(rtolV + off) : atolS + amax * rtolS;
-    const r = ei / sc;
-    s += r * r;
-  }
-  return fin == 0.0 ? sqrt(s / <f64>n) : NaN;
-}
 
 /**
  * Solves M·z = c·f(t, ψ + z) for z by the simplified Newton iteration with W's factors
@@ -65,6 +53,7 @@ export function scaledRms(
  * receives ψ + z (the stage state). fs and dz are scratch vectors; uprev (u_n) scales the
  * norm. `state` points at two f64: ηold (read and, on convergence, written) and the last θ
  * (written). `newW`: W was refactored since the previous solve (η restarts from ηold^0.8).
+ * The iterations taken are left in newtonIters.
  * `trustFirst`: the first iterate may converge by η·‖Δz‖ ≤ κ (with error control; at a fixed
  * dt nothing has tested ηold, so as OrdinaryDiffEq's nlsolve! only ‖Δz_1‖ < 1e-5 counts).
  * Iterations are counted in B_NNONLIN, failed solves in B_NNONLINFAIL.
@@ -86,6 +75,7 @@ export function newtonSolve(
       const off = <usize>i << 3;
       store<f64>(u + off, load<f64>(psi + off) + load<f64>(z + off));
     }
+    newtonIters = iter;
     if (!evalF(blk, t, u, fs)) return NEWTON_RHS_THREW;
     bump(blk, B_NNONLIN);
     if (mass != 0) massTimes(blk, dz, z, n);

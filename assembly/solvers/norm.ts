@@ -105,3 +105,26 @@ export function scaledNorm(x: usize, y: usize, u0: usize, atol: usize, rtol: usi
   }
   return sqrt(s / <f64>n);
 }
+
+/**
+ * RMS over i of e_i / (abstol_i + max(|a_i|, |b_i|)·reltol_i): the scaled tolerances are the
+ * scalars atolS, rtolS when atolV is 0, else per-component arrays. NaN when e or b holds a
+ * NaN or an infinity.
+ */
+export function scaledRms(
+  e: usize, a: usize, b: usize, atolV: usize, rtolV: usize, atolS: f64, rtolS: f64, n: i32,
+): f64 {
+  let s = 0.0;
+  let fin = 0.0;
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i << 3;
+    const bi = load<f64>(b + off);
+    const ei = load<f64>(e + off);
+    fin += (bi - bi) + (ei - ei);
+    const amax = max(abs(load<f64>(a + off)), abs(bi));
+    const sc = atolV != 0 ? load<f64>(atolV + off) + amax * load<f64>(rtolV + off) : atolS + amax * rtolS;
+    const r = ei / sc;
+    s += r * r;
+  }
+  return fin == 0.0 ? sqrt(s / <f64>n) : NaN;
+}

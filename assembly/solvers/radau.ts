@@ -43,24 +43,24 @@
 
 import {
   B_N, B_TAB, B_ADAPTIVE, B_T0, B_TF, B_DT, B_DTMIN, B_DTMAX, B_MAXITERS,
-  B_ABSTOL, B_RELTOL, B_U, B_UPREV, B_TMP, B_ERR, B_K, B_STRIDE,
-  B_TSTOPS, B_NTSTOPS, B_NSAVEAT, B_SAVE_EVERY, B_SAVE_START, B_SAVE_END, B_DENSE,
+  B_ABSTOL, B_RELTOL, B_U, B_UPREV, B_TMP, B_K, B_STRIDE,
+  B_TSTOPS, B_NTSTOPS, B_NSAVEAT, B_SAVE_EVERY, B_SAVE_END, B_DENSE,
   B_CALLBACKS, B_NACCEPT, B_NREJECT, B_T, B_TPREV, B_DTCUR, B_EXTRAS_DONE,
   B_JAC, B_WMAT, B_PIV, B_NNONLINFAIL,
   RET_SUCCESS, RET_MAXITERS, RET_DTLESSTHANMIN, RET_UNSTABLE, RET_TERMINATED,
-  RET_INITIALFAILURE, RET_ABORTED, RET_CONVERGENCEFAILURE,
+  RET_ABORTED, RET_CONVERGENCEFAILURE,
 } from './layout';
 import {
   B_RADAU_E2, B_RADAU_PIV2, B_RADAU_THETA, B_RADAU_FACCON, B_RADAU_HHFAC, B_RADAU_NEWT,
   RADAU_F0, RADAU_FS, RADAU_DT, RADAU_SCAL, RADAU_Z,
 } from './layout-radau';
-import { copyVec, allFinite } from '../linalg/vector';
+import { allFinite } from '../linalg/vector';
 import { f64At, setF64, ptrAt, i32At } from './block';
-import { pushSave, lastSavedT, saveCount } from './output';
-import { evalF, initialDt, interpolateStep } from './erk';
+import { evalF, interpolateStep } from './erk';
 import { bump, computeJacobian, JAC_ABORTED, JAC_NONFINITE } from './wmatrix';
 import { RET_SWITCH } from './layout-auto';
 import { stiffSwitch } from './stiffness';
+import { startSolve, stepToStop, stepHitsStop, endSolve, finish } from './drive';
 import { acceptStep, stepEnd, stepSaveIdx, stepStopIdx, STEP_ABORT, STEP_EVENT, STEP_TERMINATE } from './accepted';
 import {
   NIT, THET, NEWTON_OK, NEWTON_SLOW, NEWTON_ABORTED, vec, computeScal, factorBoth, newton,
@@ -130,21 +130,9 @@ export function radauSolve(blk: usize): i32 {
   setF64(blk, B_RADAU_THETA, THET);
   setF64(blk, B_RADAU_FACCON, 1.0);
 
-  if (adaptive && dt == 0) {
-    const firstStop = abs((ntstops > 0 ? load<f64>(tstops) : tf) - t0);
-    dt = initialDt(blk, n, t0, tdir, u, tmp, ptrAt(blk, B_ERR), fs, atol, rtol, 5.0, dtmax, firstStop, dtmin);
-    if (dt < 0) return RET_ABORTED;
-    if (!(dt > 0) || dt == Infinity) return RET_INITIALFAILURE;
-    // initialDt evaluated f(t0, u0) first, into B_ERR.
-    copyVec(f0, ptrAt(blk, B_ERR), n);
-  } else {
-    if (!evalF(blk, t, u, f0)) return RET_ABORTED;
-  }
-  if (!allFinite(f0, n)) return RET_INITIALFAILURE;
+  dt = startSolve(blk, n, t0, tf, tdir, u, f0, fs, 5.0, dt);
+  if (dt < 0) return <i32>(-dt);
   computeScal(scal, u, atol, rtol, n);
-  if (f64At(blk, B_SAVE_START) != 0) {
-    if (!pushSave(blk, t, u, n)) return RET_ABORTED;
-  }
 
   let iter = 0.0;
   let ret = RET_SUCCESS;
@@ -162,13 +150,8 @@ export function radauSolve(blk: usize): i32 {
 
   while (tdir * (tf - t) > 0) {
     const nextStop = stopIdx < ntstops ? load<f64>(tstops + (<usize>stopIdx << 3)) : tf;
-    let h = min(dt, dtmax);
-    const dist = tdir * (nextStop - t);
-    let hitsStop = false;
-    if (h >= dist || dist - h <= 100.0 * f64.EPSILON * max(abs(t), abs(nextStop))) {
-      h = dist;
-      hitsStop = true;
-    }
+    const h = stepToStop(t, min(dt, dtmax), tdir, nextStop);
+    const hitsStop = stepHitsStop;
     iter += 1.0;
     if (iter > maxiters) { ret = RET_MAXITERS; break; }
     if (!haveF0) {
@@ -318,16 +301,5 @@ export function radauSolve(blk: usize): i32 {
     }
   }
 
-  if ((ret == RET_SUCCESS || ret == RET_TERMINATED) && saveEnd) {
-    if (saveCount(blk) == 0 || lastSavedT(blk, n) != t) {
-      if (!pushSave(blk, t, u, n)) return finish(blk, t, RET_ABORTED);
-    }
-  }
-  return finish(blk, t, ret);
-}
-
-// @ts-ignore: decorator
-@inline function finish(blk: usize, t: f64, ret: i32): i32 {
-  setF64(blk, B_T, t);
-  return ret;
+  return endSolve(blk, t, u, n, ret, saveEnd);
 }

@@ -55,24 +55,23 @@ import {
   B_N, B_TAB, B_ADAPTIVE, B_T0, B_TF, B_DT, B_DTMIN, B_DTMAX, B_MAXITERS,
   B_BETA1, B_BETA2, B_GAMMA, B_QMIN, B_QMAX, B_QSTEADY_MIN, B_QSTEADY_MAX, B_QOLDINIT,
   B_ABSTOL, B_RELTOL, B_U, B_UPREV, B_TMP, B_ERR, B_K, B_STRIDE,
-  B_TSTOPS, B_NTSTOPS, B_NSAVEAT, B_SAVE_EVERY, B_SAVE_START, B_SAVE_END, B_DENSE,
+  B_TSTOPS, B_NTSTOPS, B_NSAVEAT, B_SAVE_EVERY, B_SAVE_END, B_DENSE,
   B_CALLBACKS, B_NACCEPT, B_NREJECT, B_T, B_TPREV, B_DTCUR, B_EXTRAS_DONE,
   B_TOL_SCALAR, B_JAC, B_WMAT, B_PIV, B_MASS,
   T_ORDER, T_C, T_ROWSTART, T_IDX, T_COEF, T_ERR_N, T_ERR_IDX, T_ERR_COEF,
   R_KIND, R_NSTAGES, R_GAMMA, R_D, R_CROWSTART, R_CIDX, R_CCOEF, R_B_N, R_B_IDX, R_B_COEF,
   R_REUSE_F, R_C32, ROS_KIND_23,
   RET_SUCCESS, RET_MAXITERS, RET_DTLESSTHANMIN, RET_UNSTABLE, RET_TERMINATED,
-  RET_INITIALFAILURE, RET_ABORTED,
+  RET_ABORTED,
 } from './layout';
 import { combine, copyVec, axpyTo, allFinite } from '../linalg/vector';
 import { errorNorm } from './norm';
 import { f64At, setF64, ptrAt, i32At } from './block';
-import { pushSave, lastSavedT, saveCount } from './output';
 import { piReject, piAccept } from './controller';
-import { evalF, initialDt, interpolateStep } from './erk';
+import { evalF, interpolateStep } from './erk';
 import { bump, solveW, scaleVec, formFactorW, computeJacobian, massTimes, JAC_ABORTED, JAC_NONFINITE } from './wmatrix';
 import { B_JAC_MAXAGE, B_JAC_DTTOL, R_ORDER3, R_WMETHOD } from './layout-rosenbrock';
-import { algebraicConsistent } from './dae';
+import { startSolve, stepToStop, stepHitsStop, endSolve, finish } from './drive';
 import { acceptStep, stepEnd, stepSaveIdx, stepStopIdx, STEP_ABORT, STEP_EVENT, STEP_TERMINATE } from './accepted';
 import { RET_SWITCH } from './layout-auto';
 import { stiffSwitch } from './stiffness';
@@ -274,22 +273,8 @@ export function rosenbrockSolve(blk: usize): i32 {
   let dt = abs(f64At(blk, B_DT));
   setF64(blk, B_T, t);
 
-  if (adaptive && dt == 0) {
-    const firstStop = abs((ntstops > 0 ? load<f64>(tstops) : tf) - t0);
-    dt = initialDt(blk, n, t0, tdir, u, tmp, ptrAt(blk, B_ERR), kbase + stride, atol, rtol, order, dtmax, firstStop, dtmin);
-    if (dt < 0) return RET_ABORTED;
-    if (!(dt > 0) || dt == Infinity) return RET_INITIALFAILURE;
-    // initialDt evaluated f(t0, u0) first, into B_ERR.
-    copyVec(f0, ptrAt(blk, B_ERR), n);
-  } else {
-    if (!evalF(blk, t, u, f0)) return RET_ABORTED;
-  }
-  if (!allFinite(f0, n)) return RET_INITIALFAILURE;
-  // A DAE must start on its algebraic equations (see dae.ts).
-  if (!algebraicConsistent(blk, n, f0, atol)) return RET_INITIALFAILURE;
-  if (f64At(blk, B_SAVE_START) != 0) {
-    if (!pushSave(blk, t, u, n)) return RET_ABORTED;
-  }
+  dt = startSolve(blk, n, t0, tf, tdir, u, f0, kbase + stride, order, dt);
+  if (dt < 0) return <i32>(-dt);
 
   let qoldLog = beta2 * Math.log(f64At(blk, B_QOLDINIT));
   let iter = 0.0;
@@ -306,13 +291,8 @@ export function rosenbrockSolve(blk: usize): i32 {
 
   while (tdir * (tf - t) > 0) {
     const nextStop = stopIdx < ntstops ? load<f64>(tstops + (<usize>stopIdx << 3)) : tf;
-    let h = min(dt, dtmax);
-    const dist = tdir * (nextStop - t);
-    let hitsStop = false;
-    if (h >= dist || dist - h <= 100.0 * f64.EPSILON * max(abs(t), abs(nextStop))) {
-      h = dist;
-      hitsStop = true;
-    }
+    const h = stepToStop(t, min(dt, dtmax), tdir, nextStop);
+    const hitsStop = stepHitsStop;
     iter += 1.0;
     if (iter > maxiters) { ret = RET_MAXITERS; break; }
     if (!haveF0) {
@@ -416,16 +396,5 @@ export function rosenbrockSolve(blk: usize): i32 {
     else if (stiffSwitch(blk, jac, n, t, tf, tdir, dt, eest, saveIdx, stopIdx)) return finish(blk, t, RET_SWITCH);
   }
 
-  if ((ret == RET_SUCCESS || ret == RET_TERMINATED) && saveEnd) {
-    if (saveCount(blk) == 0 || lastSavedT(blk, n) != t) {
-      if (!pushSave(blk, t, u, n)) return finish(blk, t, RET_ABORTED);
-    }
-  }
-  return finish(blk, t, ret);
-}
-
-// @ts-ignore: decorator
-@inline function finish(blk: usize, t: f64, ret: i32): i32 {
-  setF64(blk, B_T, t);
-  return ret;
+  return endSolve(blk, t, u, n, ret, saveEnd);
 }

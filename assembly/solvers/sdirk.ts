@@ -28,13 +28,13 @@
 import {
   B_N, B_TAB, B_ADAPTIVE, B_T0, B_TF, B_DT, B_DTMIN, B_DTMAX, B_MAXITERS,
   B_BETA1, B_BETA2, B_GAMMA, B_QMIN, B_QMAX, B_QSTEADY_MIN, B_QSTEADY_MAX, B_QOLDINIT,
-  B_ABSTOL, B_RELTOL, B_U, B_UPREV, B_TMP, B_ERR, B_K, B_STRIDE,
-  B_TSTOPS, B_NTSTOPS, B_NSAVEAT, B_SAVE_END, B_SAVE_START, B_DENSE, B_SAVE_EVERY,
+  B_ABSTOL, B_RELTOL, B_U, B_UPREV, B_TMP, B_K, B_STRIDE,
+  B_TSTOPS, B_NTSTOPS, B_NSAVEAT, B_SAVE_END, B_DENSE, B_SAVE_EVERY,
   B_CALLBACKS, B_NACCEPT, B_NREJECT, B_T, B_TPREV, B_DTCUR, B_EXTRAS_DONE,
   B_TOL_SCALAR, B_JAC, B_WMAT, B_PIV, B_MASS, B_TAPE, B_LANES,
   T_ORDER, T_C, T_ROWSTART, T_IDX, T_COEF, T_ERR_N, T_ERR_IDX, T_ERR_COEF,
   RET_SUCCESS, RET_MAXITERS, RET_DTLESSTHANMIN, RET_UNSTABLE, RET_TERMINATED,
-  RET_INITIALFAILURE, RET_CONVERGENCEFAILURE, RET_ABORTED,
+  RET_CONVERGENCEFAILURE, RET_ABORTED,
 } from './layout';
 import {
   S_KIND, S_NSTAGES, S_GAMMA, S_PROWSTART, S_PIDX, S_PCOEF, S_SMOOTH,
@@ -43,14 +43,15 @@ import {
 import { combine, copyVec, allFinite } from '../linalg/vector';
 import { luFactor, luSolve } from '../linalg/lu';
 import { f64At, setF64, ptrAt, i32At } from './block';
-import { pushSave, lastSavedT, saveCount } from './output';
 import { piReject, piAccept } from './controller';
-import { evalF, initialDt, interpolateStep } from './erk';
+import { evalF, interpolateStep } from './erk';
 import { bump, solveW, formFactorW, massTimes, computeJacobian, JAC_ABORTED, JAC_NONFINITE } from './wmatrix';
 import { RET_SWITCH } from './layout-auto';
 import { stiffSwitch } from './stiffness';
+import { startSolve, stepToStop, stepHitsStop, endSolve, finish } from './drive';
 import { acceptStep, stepEnd, stepSaveIdx, stepStopIdx, STEP_ABORT, STEP_EVENT, STEP_TERMINATE } from './accepted';
-import { newtonSolve, scaledRms, NEWTON_CONVERGED, NEWTON_RHS_THREW } from './newton';
+import { newtonSolve, NEWTON_CONVERGED, NEWTON_RHS_THREW } from './newton';
+import { scaledRms } from './norm';
 
 // OrdinaryDiffEq.jl NLNewton's fast_convergence_cutoff (lib/OrdinaryDiffEqNonlinearSolve/src/type.jl).
 const FAST_CONVERGENCE: f64 = 0.2;
@@ -212,21 +213,10 @@ export function sdirkSolve(blk: usize): i32 {
   setF64(blk, B_SD_ETAOLD, 1.0);
   setF64(blk, B_SD_THETA, 0.0);
 
-  if (adaptive && dt == 0) {
-    const firstStop = abs((ntstops > 0 ? load<f64>(tstops) : tf) - t0);
-    dt = initialDt(blk, n, t0, tdir, u, tmp, ptrAt(blk, B_ERR), f1, atol, rtol, order, dtmax, firstStop, dtmin);
-    if (dt < 0) return RET_ABORTED;
-    if (!(dt > 0) || dt == Infinity) return RET_INITIALFAILURE;
-    // initialDt evaluated f(t0, u0) first, into B_ERR.
-    copyVec(f0, ptrAt(blk, B_ERR), n);
-    derivativeAt(blk, n, t, u, f0, false);
-  } else {
-    if (!derivativeAt(blk, n, t, u, f0, true)) return RET_ABORTED;
-  }
-  if (!allFinite(f0, n)) return RET_INITIALFAILURE;
-  if (f64At(blk, B_SAVE_START) != 0) {
-    if (!pushSave(blk, t, u, n)) return RET_ABORTED;
-  }
+  dt = startSolve(blk, n, t0, tf, tdir, u, f0, f1, order, dt);
+  if (dt < 0) return <i32>(-dt);
+  // k_0 = u'(t0) from f(t0, u0).
+  derivativeAt(blk, n, t, u, f0, false);
 
   let qoldLog = beta2 * Math.log(f64At(blk, B_QOLDINIT));
   let iter = 0.0;
@@ -244,13 +234,8 @@ export function sdirkSolve(blk: usize): i32 {
 
   while (tdir * (tf - t) > 0) {
     const nextStop = stopIdx < ntstops ? load<f64>(tstops + (<usize>stopIdx << 3)) : tf;
-    let h = min(dt, dtmax);
-    const dist = tdir * (nextStop - t);
-    let hitsStop = false;
-    if (h >= dist || dist - h <= 100.0 * f64.EPSILON * max(abs(t), abs(nextStop))) {
-      h = dist;
-      hitsStop = true;
-    }
+    const h = stepToStop(t, min(dt, dtmax), tdir, nextStop);
+    const hitsStop = stepHitsStop;
     iter += 1.0;
     if (iter > maxiters) { ret = RET_MAXITERS; break; }
     if (!haveF0) {
@@ -401,12 +386,7 @@ export function sdirkSolve(blk: usize): i32 {
     }
   }
 
-  if ((ret == RET_SUCCESS || ret == RET_TERMINATED) && saveEnd) {
-    if (saveCount(blk) == 0 || lastSavedT(blk, n) != t) {
-      if (!pushSave(blk, t, u, n)) return finish(blk, t, RET_ABORTED);
-    }
-  }
-  return finish(blk, t, ret);
+  return endSolve(blk, t, u, n, ret, saveEnd);
 }
 
 /**
@@ -450,10 +430,4 @@ function divided(
     }
   }
   return scaledRms(e, uprev, u, atolV, rtolV, atolS, rtolS, n);
-}
-
-// @ts-ignore: decorator
-@inline function finish(blk: usize, t: f64, ret: i32): i32 {
-  setF64(blk, B_T, t);
-  return ret;
 }
