@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { D } from './helpers.mjs';
+import { D, reference } from './helpers.mjs';
 
 const wasm = readFileSync(new URL('../dist/difflux.wasm', import.meta.url));
 const noop = () => 0;
@@ -192,7 +192,7 @@ const relDiff = (a, b) => {
   return m;
 };
 
-test('banded and dense Jacobians give the same solution; a banded J costs lower + upper + 2 evaluations, not n + 1', () => {
+test('banded and dense Jacobians give the same solution; a banded J costs a few evaluations per column group, not n + 1', () => {
   const N = 40;
   const n = 2 * N;
   const { f, u0 } = brusselator(N);
@@ -214,11 +214,12 @@ test('banded and dense Jacobians give the same solution; a banded J costs lower 
     // J's values are the same (each row sees one perturbed column per group): the solves
     // differ only by the LU's rounding.
     for (let k = 0; k < 2; k++) assert.ok(relDiff(b.u[k], a.u[k]) < 1e-6, `${alg}: ${relDiff(b.u[k], a.u[k])}`);
-    // With the same steps, the only difference in work is each Jacobian's: n + 1 evaluations
-    // dense, (2 + 2 + 1) column groups + 1 banded.
+    // With the same steps, the only difference in work is each Jacobian's: at least n + 1
+    // evaluations dense, at most 2·(2 + 2 + 1) column groups (each may retry entries lost to
+    // rounding) + 1 banded.
     if (a.stats.naccept === b.stats.naccept && a.stats.nreject === b.stats.nreject && a.stats.njacs === b.stats.njacs) {
       sameSteps++;
-      assert.is(a.stats.nf - b.stats.nf, a.stats.njacs * (n - 5), alg);
+      assert.ok(a.stats.nf - b.stats.nf >= a.stats.njacs * (n + 1 - 11), `${alg}: nf ${a.stats.nf} dense, ${b.stats.nf} banded, ${a.stats.njacs} Jacobians`);
     }
   }
   if (process.env.DIFFLUX_VERBOSE) console.log("same steps", sameSteps);
@@ -305,6 +306,40 @@ test('a diagonal mass matrix inside the band: the DAE form of a banded problem',
     assert.is(b.u[1][n - 1], 0);
   }
   assert.throws(() => new D.ODEProblem(heat, u0, [0, 1], undefined, { massMatrix: M.map((row, i) => row.map((x, j) => (i === 0 && j === 5 ? 1 : x))), jacPrototype: { lower: 1, upper: 1 } }), /massMatrix\[0\]\[5\] lies outside the band of jacPrototype \(lower 1, upper 1\)/);
+  assert.is(D.memoryInUse(), 0);
+});
+
+test('banded finite differences recover entries lost to rounding: 20 ROBER DAEs side by side, abstol 1e-10', () => {
+  // Each block's algebraic row y1 + y2 + y3 − 1 loses ∂/∂y3 at y3 = 0 with the small step; the
+  // retry takes it again, else W is singular and the solve fails.
+  const m = 20;
+  const n = 3 * m;
+  const f = (du, u) => {
+    for (let c = 0; c < m; c++) {
+      const [a, b, d] = [u[3 * c], u[3 * c + 1], u[3 * c + 2]];
+      du[3 * c] = -0.04 * a + 1e4 * b * d;
+      du[3 * c + 1] = 0.04 * a - 3e7 * b * b - 1e4 * b * d;
+      du[3 * c + 2] = a + b + d - 1;
+    }
+  };
+  const M = new Float64Array(n * n);
+  for (let c = 0; c < m; c++) { M[(3 * c) * n + 3 * c] = 1; M[(3 * c + 1) * n + 3 * c + 1] = 1; }
+  const u0 = new Float64Array(n);
+  for (let c = 0; c < m; c++) u0[3 * c] = 1;
+  const ref = reference.rober;
+  const k = ref.t.indexOf(1e5);
+  for (const alg of ['Rodas5P', 'FBDF', 'KenCarp4']) {
+    const prob = new D.ODEProblem(f, u0, [0, 1e5], undefined, { inplace: true, massMatrix: M, jacPrototype: { lower: 2, upper: 2 } });
+    const sol = D.solve(prob, alg, { reltol: 1e-6, abstol: 1e-10, saveEverystep: false });
+    assert.is(sol.retcode, 'Success', alg);
+    const y = sol.u[1];
+    for (let c = 0; c < m; c += 7) {
+      for (let i = 0; i < 3; i++) {
+        const r = ref.u[k][i];
+        assert.ok(Math.abs(y[3 * c + i] - r) <= 100 * (1e-6 * Math.abs(r) + 1e-10), `${alg}: y${i + 1} = ${y[3 * c + i]}, reference ${r}`);
+      }
+    }
+  }
   assert.is(D.memoryInUse(), 0);
 });
 

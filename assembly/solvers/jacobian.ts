@@ -9,7 +9,7 @@ import { tapeDualWithTime } from '../tape/dual';
 
 // A difference below ε^(7/8) of f_i's size is taken as rounding, not as a derivative (numjac's
 // threshold br for the roundoff in f; Shampine & Reichelt 1997, §4).
-const ROUND_REL: f64 = 2.0e-14; // ε^(7/8), numjac's br
+export const ROUND_REL: f64 = 2.0e-14; // ε^(7/8), numjac's br
 // A column whose retry changed none of its lost entries (they are structural zeros: f_i does
 // not depend on u_j) skips its retries for this many Jacobians of the same solve. Kept for the
 // first SKIP_COLS columns; larger systems retry every time.
@@ -18,6 +18,26 @@ const SKIP_COLS: i32 = 4096;
 const SKIP = memory.data(SKIP_COLS);
 // The block whose solve the skip counts belong to (they restart with each solve's first J).
 let skipOwner: usize = 0;
+
+/** Clears the skip counts when a new solve (or another solve's block) makes its first J. */
+export function skipStart(blk: usize): void {
+  if (skipOwner != blk || f64At(blk, B_NJAC) == 0) {
+    memory.fill(SKIP, 0, <usize>SKIP_COLS);
+    skipOwner = blk;
+  }
+}
+
+/** Whether column j's lost entries may be retried in this Jacobian (counting down its skip). */
+export function skipAllows(j: i32): bool {
+  const sk = j < SKIP_COLS ? load<u8>(SKIP + <usize>j) : <u8>0;
+  if (sk > 0) store<u8>(SKIP + <usize>j, sk - 1);
+  return sk == 0;
+}
+
+/** Column j's retry changed none of its lost entries: skip its next SKIP_JACS retries. */
+export function skipColumn(j: i32): void {
+  if (j < SKIP_COLS) store<u8>(SKIP + <usize>j, SKIP_JACS);
+}
 
 /**
  * J and dT from the model's tape: the n + 1 columns of [∂f/∂u | ∂f/∂t] in forward sweeps of up
@@ -78,11 +98,7 @@ export function jacobianFD(
 ): bool {
   const sq = sqrt(f64.EPSILON);
   memory.copy(tmp, u, <usize>n << 3);
-  // A new solve (or another solve's block) starts with no skips.
-  if (skipOwner != blk || f64At(blk, B_NJAC) == 0) {
-    memory.fill(SKIP, 0, <usize>SKIP_COLS);
-    skipOwner = blk;
-  }
+  skipStart(blk);
   for (let j = 0; j < n; j++) {
     const pj = tmp + (<usize>j << 3);
     const uj = load<f64>(pj);
@@ -114,9 +130,8 @@ export function jacobianFD(
     if (lost == 0) continue;
     const upBig = uj + sq * max(abs(uj), 1.0);
     const hBig = upBig - uj;
-    const sk = j < SKIP_COLS ? load<u8>(SKIP + <usize>j) : <u8>0;
-    if (sk > 0) store<u8>(SKIP + <usize>j, sk - 1);
-    const retry = finite == 0.0 && hBig > h && sk == 0;
+    const allowed = skipAllows(j);
+    const retry = finite == 0.0 && hBig > h && allowed;
     if (retry) {
       store<f64>(pj, upBig);
       if (!evalF(blk, t, tmp, fs)) return false;
@@ -131,7 +146,7 @@ export function jacobianFD(
       if (d != 0) found = true;
       store<f64>(e, retry ? d / hBig : d / h);
     }
-    if (retry && !found && j < SKIP_COLS) store<u8>(SKIP + <usize>j, SKIP_JACS);
+    if (retry && !found) skipColumn(j);
   }
   return withT ? timeFD(blk, n, t, tdir, u, f0, dT, fs) : true;
 }

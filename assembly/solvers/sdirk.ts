@@ -41,11 +41,10 @@ import {
   SD_KIND_BTILDE, SD_KIND_DD2, SD_SLOT_F1, SD_SLOT_DU, SD_SLOT_STAGE1, B_SD_ETAOLD, B_SD_THETA,
 } from './layout-sdirk';
 import { combine, copyVec, allFinite } from '../linalg/vector';
-import { luFactor, luSolve } from '../linalg/lu';
 import { f64At, setF64, ptrAt, i32At } from './block';
 import { piReject, piAccept } from './controller';
 import { evalF, interpolateStep } from './erk';
-import { bump, solveW, formFactorW, massTimes, computeJacobian, JAC_ABORTED, JAC_NONFINITE } from './wmatrix';
+import { bump, solveW, formFactorW, massTimes, massSolve, computeJacobian, JAC_ABORTED, JAC_NONFINITE } from './wmatrix';
 import { RET_SWITCH } from './layout-auto';
 import { stiffSwitch } from './stiffness';
 import { startSolve, stepToStop, stepHitsStop, endSolve, finish } from './drive';
@@ -119,12 +118,7 @@ function attempt(
  */
 function derivativeAt(blk: usize, n: i32, t: f64, x: usize, k: usize, evaluate: bool): bool {
   if (evaluate && !evalF(blk, t, x, k)) return false;
-  const m = ptrAt(blk, B_MASS);
-  if (m == 0) return true;
-  const w = ptrAt(blk, B_WMAT);
-  const piv = ptrAt(blk, B_PIV);
-  memory.copy(w, m, <usize>(n * n) << 3);
-  if (luFactor(w, n, n, piv) == 0) luSolve(w, n, n, piv, k, 1, 1);
+  if (ptrAt(blk, B_MASS) != 0) massSolve(blk, n, k);
   return true;
 }
 

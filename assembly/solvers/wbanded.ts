@@ -17,6 +17,7 @@ import { B_LANES, B_TANG, B_SEED, B_OUTT } from './layout';
 import { ptrAt, i32At } from './block';
 import { evalF } from './erk';
 import { tapeDualWithTime } from '../tape/dual';
+import { ROUND_REL, skipStart, skipAllows, skipColumn, timeFD } from './jacobian';
 
 /** The kl + ku + 1 columns of J's band, as column groups: how many evaluations J takes. */
 // @ts-ignore: decorator
@@ -25,9 +26,12 @@ import { tapeDualWithTime } from '../tape/dual';
 }
 
 /**
- * J (band storage) and dT by forward differences from f0 = f(t, u): kl + ku + 1 evaluations
- * for J (one per column group, each column's step as jacobianFD takes it) and one for dT.
- * `tmp` and `fs` are scratch; false when the JavaScript right-hand side failed.
+ * J (band storage) and dT by forward differences from f0 = f(t, u): one evaluation per column
+ * group, each column's step as jacobianFD takes it, and as there, entries lost to rounding
+ * (a difference below ε^(7/8) of f_i's size) are taken again with the larger step
+ * √ε·max(|u_j|, 1) — one more evaluation for the group's columns that need it, with the same
+ * skip rule for structural zeros. Then one evaluation for dT. `tmp` and `fs` are scratch;
+ * false when the JavaScript right-hand side failed.
  */
 export function bandJacobianFD(
   blk: usize, n: i32, kl: i32, ku: i32, t: f64, tdir: f64, u: usize, f0: usize, jb: usize, dT: usize,
@@ -36,8 +40,9 @@ export function bandJacobianFD(
   const sq = sqrt(f64.EPSILON);
   const ldj = kl + ku + 1;
   const groups = bandGroups(kl, ku, n);
+  skipStart(blk);
+  memory.copy(tmp, u, <usize>n << 3);
   for (let g = 0; g < groups; g++) {
-    memory.copy(tmp, u, <usize>n << 3);
     for (let j = g; j < n; j += ldj) {
       const pj = tmp + (<usize>j << 3);
       const uj = load<f64>(pj);
@@ -46,25 +51,67 @@ export function bandJacobianFD(
       store<f64>(pj, uj + h0);
     }
     if (!evalF(blk, t, tmp, fs)) return false;
+    // Columns with lost entries that may be retried: their step moves to the larger one (and
+    // the lost entries are marked NaN); the others go back to u_j.
+    let retries = 0;
     for (let j = g; j < n; j += ldj) {
+      const pj = tmp + (<usize>j << 3);
       const uj = load<f64>(u + (<usize>j << 3));
-      const h = load<f64>(tmp + (<usize>j << 3)) - uj;
+      const h = load<f64>(pj) - uj;
       const i0 = max(0, j - ku);
       const i1 = min(n - 1, j + kl);
+      let lost = 0;
+      let finite = 0.0;
       for (let i = i0; i <= i1; i++) {
         const off = <usize>i << 3;
-        store<f64>(jb + (<usize>(i * ldj + j - i + kl) << 3), (load<f64>(fs + off) - load<f64>(f0 + off)) / h);
+        const a = load<f64>(f0 + off);
+        const b = load<f64>(fs + off);
+        const d = b - a;
+        finite += d - d;
+        const e = jb + (<usize>(i * ldj + j - i + kl) << 3);
+        if (abs(d) <= ROUND_REL * max(abs(a), abs(b))) {
+          store<f64>(e, NaN);
+          lost++;
+        } else {
+          store<f64>(e, d / h);
+        }
+      }
+      const upBig = uj + sq * max(abs(uj), 1.0);
+      let retry = false;
+      if (lost > 0) retry = skipAllows(j) && finite == 0.0 && upBig - uj > h;
+      if (retry) {
+        store<f64>(pj, upBig);
+        retries++;
+      } else {
+        // Lost entries stay with the small step's difference.
+        for (let i = i0; i <= i1; i++) {
+          const e = jb + (<usize>(i * ldj + j - i + kl) << 3);
+          if (isNaN(load<f64>(e))) store<f64>(e, (load<f64>(fs + (<usize>i << 3)) - load<f64>(f0 + (<usize>i << 3))) / h);
+        }
+        store<f64>(pj, uj);
       }
     }
+    if (retries == 0) continue;
+    if (!evalF(blk, t, tmp, fs)) return false;
+    for (let j = g; j < n; j += ldj) {
+      const pj = tmp + (<usize>j << 3);
+      const uj = load<f64>(u + (<usize>j << 3));
+      const hBig = load<f64>(pj) - uj;
+      if (hBig == 0) continue; // not retried
+      store<f64>(pj, uj);
+      let found = false;
+      for (let i = max(0, j - ku); i <= min(n - 1, j + kl); i++) {
+        const e = jb + (<usize>(i * ldj + j - i + kl) << 3);
+        if (!isNaN(load<f64>(e))) continue;
+        const off = <usize>i << 3;
+        const d = load<f64>(fs + off) - load<f64>(f0 + off);
+        if (d != 0) found = true;
+        store<f64>(e, d / hBig);
+      }
+      if (!found) skipColumn(j);
+    }
   }
-  const tp = t + tdir * sq * max(abs(t), 1.0);
-  const ht = tp - t;
-  if (!evalF(blk, tp, u, fs)) return false;
-  for (let i = 0; i < n; i++) {
-    const off = <usize>i << 3;
-    store<f64>(dT + off, (load<f64>(fs + off) - load<f64>(f0 + off)) / ht);
-  }
-  return true;
+  return timeFD(blk, n, t, tdir, u, f0, dT, fs);
 }
 
 /**
@@ -112,6 +159,7 @@ export function bandJacobianDual(blk: usize, tape: usize, regs: usize, n: i32, k
 /**
  * W = M − g·J in band storage (ldw = 2·kl + ku + 1) from J's band; `mass` is the dense n×n
  * mass matrix (its nonzeros inside the band, which TypeScript checks) or 0 for the identity.
+ * With jb = 0, W = M (J is not read).
  */
 export function bandFormW(w: usize, jb: usize, g: f64, n: i32, kl: i32, ku: i32, mass: usize): void {
   const ldj = kl + ku + 1;
@@ -121,7 +169,8 @@ export function bandFormW(w: usize, jb: usize, g: f64, n: i32, kl: i32, ku: i32,
     const j1 = min(n - 1, i + ku);
     for (let j = j0; j <= j1; j++) {
       const m = mass == 0 ? (i == j ? 1.0 : 0.0) : load<f64>(mass + (<usize>(i * n + j) << 3));
-      store<f64>(w + (<usize>(i * ldw + j - i + kl) << 3), m - g * load<f64>(jb + (<usize>(i * ldj + j - i + kl) << 3)));
+      const jv = jb == 0 ? 0.0 : load<f64>(jb + (<usize>(i * ldj + j - i + kl) << 3));
+      store<f64>(w + (<usize>(i * ldw + j - i + kl) << 3), m - g * jv);
     }
   }
 }

@@ -2,7 +2,7 @@
 // identity when the problem has none), its factorization and solves, the Jacobian at a state
 // and the counters the solution's stats report.
 
-import { B_NSOLVE, B_NJAC, B_NW, B_LANES, B_TAPE, B_REGS, B_ERR, B_MASS, B_BAND, B_KL, B_KU } from './layout';
+import { B_NSOLVE, B_NJAC, B_NW, B_LANES, B_TAPE, B_REGS, B_ERR, B_MASS, B_BAND, B_KL, B_KU, B_WMAT, B_PIV } from './layout';
 import { f64At, setF64, ptrAt, i32At } from './block';
 import { luFactor, luSolve } from '../linalg/lu';
 import { bandFactor, bandSolve } from '../linalg/banded';
@@ -88,6 +88,28 @@ export function formFactorW(blk: usize, w: usize, piv: usize, jac: usize, g: f64
   }
   formW(w, jac, g, n, ptrAt(blk, B_MASS));
   return luFactor(w, n, n, piv);
+}
+
+/**
+ * k = M⁻¹·k with W's memory as scratch (dense or banded as the solve is), when M is
+ * nonsingular; false (k unchanged) for a singular M. W must be refactored afterwards.
+ */
+export function massSolve(blk: usize, n: i32, k: usize): bool {
+  const m = ptrAt(blk, B_MASS);
+  const w = ptrAt(blk, B_WMAT);
+  const piv = ptrAt(blk, B_PIV);
+  if (isBanded(blk)) {
+    const kl = i32At(blk, B_KL);
+    const ku = i32At(blk, B_KU);
+    bandFormW(w, 0, 0.0, n, kl, ku, m);
+    if (bandFactor(w, n, kl, ku, 2 * kl + ku + 1, piv) != 0) return false;
+    bandSolve(w, n, kl, ku, 2 * kl + ku + 1, piv, k);
+    return true;
+  }
+  memory.copy(w, m, <usize>(n * n) << 3);
+  if (luFactor(w, n, n, piv) != 0) return false;
+  luSolve(w, n, n, piv, k, 1, 1);
+  return true;
 }
 
 /** y = M·x (y = x without a mass matrix); y and x must not overlap unless M is the identity. */
