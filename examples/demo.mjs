@@ -3,12 +3,16 @@ import { lotkaVolterraTable } from './lotka-volterra.mjs';
 import { bounces } from './bouncing-ball.mjs';
 import { emojiModel } from './emoji-model.mjs';
 import { neuralOde } from './neural-ode.mjs';
+import { roberTable } from './rober.mjs';
 
 console.log('difflux demo\n\nLotka–Volterra (α=1.5, β=1, δ=3, γ=1, u0=[1,1], t∈[0,10]), error against a DOP853 reference:');
 console.table(lotkaVolterraTable());
 const { sol, rows } = bounces();
 console.log(`\nBouncing ball (Tsit5 + ContinuousCallback), ${rows.length} impacts, retcode ${sol.retcode}:`);
 console.table(rows);
+
+console.log('\nROBER to t = 1e11 (stiff; reltol 1e-6, abstol 1e-10), error against a Radau reference in units of reltol·|y| + abstol:');
+console.table(roberTable());
 
 console.log('\nThe model language (Julia\'s emoji Lotka–Volterra, solved inside the engine):');
 console.log(emojiModel());
