@@ -4,6 +4,9 @@
 // bench/RESULTS.md.
 //
 //   npm run bench:stiff        (BENCH_QUICK=1 for a short run that is not for RESULTS.md)
+//   CVODE_O2_PREFIX=/work/sundials-o2 npm run bench:stiff
+//                              (also CVODE built from source with -O2, installed there; the
+//                              cmake commands are in bench/stiff/peers.mjs)
 //
 // difflux solves each problem twice per method: with the right-hand side as a JavaScript
 // function (Jacobians by forward differences, n + 1 evaluations each) and written with `ode`
@@ -13,7 +16,7 @@ import os from 'node:os';
 import {
   ode, ODEProblem, solve, Rosenbrock23, Rodas4, Rodas5P, TRBDF2, KenCarp4, Kvaerno5, FBDF, RadauIIA5,
 } from '../dist/node.js';
-import { runStiffPeers, markdownTable, errors, PROBLEMS, RTOLS, SEED } from './stiff/peers.mjs';
+import { runStiffPeers, markdownTable, errors, PROBLEMS, RTOLS, SEED, CVODE_O2_PREFIX } from './stiff/peers.mjs';
 import { summarize } from './lib/timing.mjs';
 import { writeSection } from './lib/results.mjs';
 
@@ -106,6 +109,10 @@ for (const c of configs) {
 const peerRows = await runStiffPeers({ quick, problems });
 const all = [...rows, ...peerRows];
 
+// With CVODE_O2_PREFIX, the fastest rows of CVODE linked with the system's library and of CVODE
+// built from source with -O2 are shown separately.
+const withO2 = all.some((r) => r.solver === 'CVODE -O2');
+
 /** Per problem and tolerance: difflux's fastest row against CVODE's and SciPy's fastest. */
 function summary() {
   const out = [];
@@ -114,11 +121,13 @@ function summary() {
   for (const c of configs) {
     const sel = all.filter((r) => same(r, { ...c, atol: Array.isArray(c.atol) ? c.atol : [c.atol] }));
     const d = fastest(sel.filter((r) => r.solver.startsWith('difflux')));
-    const cv = fastest(sel.filter((r) => r.solver.startsWith('CVODE')));
+    const cv = fastest(sel.filter((r) => r.solver === 'CVODE'));
+    const cvO2 = fastest(sel.filter((r) => r.solver === 'CVODE -O2'));
     const sp = fastest(sel.filter((r) => r.solver.startsWith('SciPy')));
     if (!d) continue;
     const fmt = (r) => `${r.solver} (${r.jac}) ${r.ms.toFixed(3)} ms, error ${r.err.toExponential(1)}`;
-    out.push(`| ${PROBLEMS[c.problem].label} | ${c.rtol.toExponential(0)} | ${fmt(d)} | ${cv ? `${fmt(cv)}: ${(cv.ms / d.ms).toFixed(2)}×` : '—'} | ${sp ? `${fmt(sp)}: ${(sp.ms / d.ms).toFixed(1)}×` : '—'} |`);
+    const cvCell = (r) => (r ? `${fmt(r)}: ${(r.ms / d.ms).toFixed(2)}×` : '—');
+    out.push(`| ${PROBLEMS[c.problem].label} | ${c.rtol.toExponential(0)} | ${fmt(d)} | ${cvCell(cv)} | ${withO2 ? `${cvCell(cvO2)} | ` : ''}${sp ? `${fmt(sp)}: ${(sp.ms / d.ms).toFixed(1)}×` : '—'} |`);
   }
   return out;
 }
@@ -130,13 +139,14 @@ const md = [
   `Written by \`bench/stiff.mjs\` (\`npm run bench:stiff\`), ${new Date().toISOString()}${quick ? ' — **quick run, do not quote**' : ''}, on ${os.cpus()[0]?.model?.trim()} (${os.cpus().length} cores), in ${((performance.now() - started) / 1000).toFixed(0)} s. ` +
     'difflux: the Rosenbrock methods Rosenbrock23, Rodas4, Rodas5P; the SDIRK methods TRBDF2, KenCarp4, Kvaerno5; FBDF; RadauIIA5; and the default algorithm (no algorithm named: Tsit5 or Vern7 switching to a stiff method), each with the right-hand side as a JavaScript function (Jacobian by forward differences, "fd") and written with `ode` (Jacobian by forward-mode AD on the tape, "AD"); time = median of repeated `solve` calls in this process. ' +
     'Peers: SUNDIALS CVODE (BDF, dense linear solver; Debian\'s library) through a C driver and SciPy `solve_ivp` (Radau, BDF, LSODA), each timed in its own process (bench/stiff/peers.mjs). ' +
+    (withO2 ? `"CVODE -O2": the same driver linked with SUNDIALS built from source with -O2 (Release, static, no -march=native; CVODE_O2_PREFIX=${CVODE_O2_PREFIX}). ` : '') +
     'ROBER atol = rtol·(1e-4, 1e-10, 1e-2) per component, plus the [0, 1e11] example at rtol 1e-6, atol 1e-8; Van der Pol atol = rtol·1e-2. Errors are relative to ../shared/reference (max over components; "all t" over every reference time). ' +
     'The Van der Pol reference value belongs to the μ = 1e6 form on [0, 2] (the classic μ = 1e3 oscillator in scaled time), which is what is solved here.',
   '',
-  'Fastest difflux row against the fastest CVODE and SciPy rows at the same tolerances (the errors differ; read them beside the times):',
+  `Fastest difflux row against the fastest CVODE${withO2 ? ' (Debian\'s library), CVODE -O2 (built from source)' : ''} and SciPy rows at the same tolerances (the errors differ; read them beside the times):`,
   '',
-  '| problem | rtol | difflux | CVODE: its time / difflux\'s | SciPy: its time / difflux\'s |',
-  '| --- | --- | --- | --- | --- |',
+  `| problem | rtol | difflux | CVODE${withO2 ? ' (Debian)' : ''}: its time / difflux's | ${withO2 ? 'CVODE -O2 (source): its time / difflux\'s | ' : ''}SciPy: its time / difflux's |`,
+  `| --- | --- | --- | --- | ${withO2 ? '--- | ' : ''}--- |`,
   ...summary(),
   '',
   markdownTable(all),

@@ -32,6 +32,34 @@
 // integrator built once, `msCreate` = build everything, solve, free. Configurations slower
 // than `repeatBelowMs` per solve are run in the first round only; a SciPy solve longer than
 // `timeout` seconds is stopped and the tighter tolerances of that series are skipped.
+//
+// CVODE built from source with -O2: with the environment variable CVODE_O2_PREFIX set to a
+// SUNDIALS install prefix (include/ and lib/ with static libraries), the same cvode.c is also
+// compiled against it (bench/stiff/build/cvode-o2) and run as a second CVODE solver, "CVODE -O2
+// (SUNDIALS x.y.z from source)", beside the one linked with the system's (Debian's
+// libsundials-dev) library, with the same tolerances and timing, alternating with it per
+// configuration. Without the variable nothing changes.
+//
+//   CVODE_O2_PREFIX=/work/sundials-o2 npm run bench:stiff
+//   CVODE_O2_PREFIX=/work/sundials-o2 node bench/stiff/peers.mjs --quick
+//
+// Such an install (outside the repository; only CVODE, serial N_Vector, dense SUNMatrix and
+// SUNLinearSolver, Release -O2 without -march=native), from a SUNDIALS source tree (e.g. the
+// v6.4.1 tag, the version of Debian's package; seconds on two cores):
+//
+//   git clone --depth 1 --branch v6.4.1 https://github.com/LLNL/sundials sundials-src
+//   cmake -S sundials-src -B sundials-build -DCMAKE_BUILD_TYPE=Release \
+//     -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" -DCMAKE_INSTALL_PREFIX=/work/sundials-o2 \
+//     -DCMAKE_INSTALL_LIBDIR=lib -DBUILD_STATIC_LIBS=ON -DBUILD_SHARED_LIBS=OFF \
+//     -DBUILD_CVODE=ON -DBUILD_ARKODE=OFF -DBUILD_CVODES=OFF -DBUILD_IDA=OFF -DBUILD_IDAS=OFF \
+//     -DBUILD_KINSOL=OFF -DBUILD_FORTRAN_MODULE_INTERFACE=OFF -DEXAMPLES_ENABLE_C=OFF \
+//     -DEXAMPLES_ENABLE_CXX=OFF -DEXAMPLES_INSTALL=OFF -DSUNDIALS_TEST_UNITTESTS=OFF \
+//     -DBUILD_BENCHMARKS=OFF -DENABLE_MPI=OFF -DENABLE_OPENMP=OFF -DENABLE_PTHREAD=OFF \
+//     -DENABLE_LAPACK=OFF
+//   cmake --build sundials-build -j 2 --target install
+//
+// (cmake builds every serial N_Vector, SUNMatrix and SUNLinearSolver module regardless; the
+// driver links only the CVODE, serial, dense and generic (SUNDIALS 6) or core (7) libraries.)
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -42,6 +70,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const cSource = join(here, 'cvode.c');
 const buildDir = join(here, 'build');
 const cBinary = join(buildDir, 'cvode');
+const cBinaryO2 = join(buildDir, 'cvode-o2');
 const pyDriver = join(here, 'scipy_peer.py');
 const PYTHON = process.env.PYTHON || 'python3';
 
@@ -104,14 +133,42 @@ export function errors(problemKey, t, y) {
   return { err, errAll };
 }
 
-/** Compiles cvode.c into bench/stiff/build/ unless the binary is newer; returns an error or null. */
-export function buildCvode() {
-  if (existsSync(cBinary) && statSync(cBinary).mtimeMs > statSync(cSource).mtimeMs) return null;
-  mkdirSync(buildDir, { recursive: true });
+/** The -O2 source build's install prefix (CVODE_O2_PREFIX), or null. */
+export const CVODE_O2_PREFIX = process.env.CVODE_O2_PREFIX || null;
+
+/** The static libraries the driver needs from an install prefix, in link order; throws if missing. */
+function prefixLibs(prefix) {
+  const libDir = ['lib', 'lib64'].map((d) => join(prefix, d)).find((d) => existsSync(join(d, 'libsundials_cvode.a')));
+  if (!libDir) throw new Error(`no lib/libsundials_cvode.a under ${prefix}`);
+  const required = ['cvode', 'sunlinsoldense', 'sunmatrixdense', 'nvecserial'].map((n) => join(libDir, `libsundials_${n}.a`));
+  const optional = ['generic', 'core'].map((n) => join(libDir, `libsundials_${n}.a`)).filter((f) => existsSync(f));
+  return [...required, ...optional];
+}
+
+/**
+ * Compiles cvode.c into bench/stiff/build/ unless the binary is newer (than cvode.c and, for a
+ * prefix, its CVODE library); returns an error or null. Without `prefix`: bench/stiff/build/cvode
+ * against the system's shared libraries; with it: bench/stiff/build/cvode-o2 against the static
+ * libraries of that install.
+ */
+export function buildCvode(prefix = null) {
+  const binary = prefix ? cBinaryO2 : cBinary;
   const cc = process.env.CC || 'cc';
+  let args;
   try {
-    execFileSync(cc, ['-O2', '-o', cBinary, cSource, '-lsundials_cvode', '-lsundials_nvecserial',
-      '-lsundials_sunmatrixdense', '-lsundials_sunlinsoldense', '-lm'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const libs = prefix ? prefixLibs(prefix) : null;
+    const newest = Math.max(statSync(cSource).mtimeMs, ...(libs ? libs.map((f) => statSync(f).mtimeMs) : []));
+    if (existsSync(binary) && statSync(binary).mtimeMs > newest) return null;
+    args = prefix
+      ? ['-O2', '-I', join(prefix, 'include'), '-o', binary, cSource, ...libs, '-lm']
+      : ['-O2', '-o', binary, cSource, '-lsundials_cvode', '-lsundials_nvecserial',
+        '-lsundials_sunmatrixdense', '-lsundials_sunlinsoldense', '-lm'];
+  } catch (e) {
+    return String(e.message);
+  }
+  mkdirSync(buildDir, { recursive: true });
+  try {
+    execFileSync(cc, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     return null;
   } catch (e) {
     return `${cc} failed: ${String(e.stderr || e.message).trim().split('\n').slice(0, 3).join(' ')}`;
@@ -199,9 +256,15 @@ export async function runStiffPeers({
     return r && r.samples.length ? summarize(r.samples).median : NaN;
   };
 
-  // ── CVODE ──
-  const buildError = buildCvode();
-  if (buildError) log(`CVODE unavailable: ${buildError}`);
+  // ── CVODE: the system's library and, with CVODE_O2_PREFIX, the -O2 source build ──
+  const cvodes = [{ solver: 'CVODE', binary: cBinary, error: buildCvode(), version: (v) => v }];
+  if (CVODE_O2_PREFIX) {
+    cvodes.push({
+      solver: 'CVODE -O2', binary: cBinaryO2, error: buildCvode(CVODE_O2_PREFIX),
+      version: (v) => `(SUNDIALS ${v} from source)`,
+    });
+  }
+  for (const cv of cvodes) if (cv.error) log(`${cv.solver} unavailable: ${cv.error}`);
   // ── SciPy ──
   let scipyError = null;
   try {
@@ -214,10 +277,10 @@ export async function runStiffPeers({
   for (let round = 1; round <= rounds; round++) {
     log(`round ${round}/${rounds}`);
     for (const cfg of configs) {
-      for (const jac of ['analytic', 'dq']) {
-        const c = { ...cfg, solver: 'CVODE', jac };
+      for (const jac of ['analytic', 'dq']) for (const cv of cvodes) {
+        const c = { ...cfg, solver: cv.solver, jac };
         const k = key(c);
-        if (buildError) { if (round === 1) record(c, { unavailable: buildError }); continue; }
+        if (cv.error) { if (round === 1) record(c, { unavailable: cv.error }); continue; }
         const prev = rows.get(k);
         if (prev && (prev.status !== 'ok' || !(medianOf(k) < repeatBelowMs))) continue;
         const { driver, mu, tout } = PROBLEMS[c.problem];
@@ -225,12 +288,13 @@ export async function runStiffPeers({
           String(cTiming.minSeconds), String(cTiming.maxSeconds), tout.join(',')];
         let res;
         try {
-          res = JSON.parse(execFileSync(cBinary, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 }));
+          res = JSON.parse(execFileSync(cv.binary, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 }));
+          res.version = cv.version(res.version);
         } catch (e) {
           res = { flag: -1, message: String(e.stderr || e.message).trim().split('\n')[0], t: [], y: [] };
         }
         const row = record(c, res);
-        log(`  CVODE ${jac} ${c.problem} rtol ${c.rtol}: ${fmtMs(medianOf(k))} ms, err ${e2(row.err)}`);
+        log(`  ${cv.solver} ${jac} ${c.problem} rtol ${c.rtol}: ${fmtMs(medianOf(k))} ms, err ${e2(row.err)}`);
       }
     }
 
@@ -336,6 +400,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     'ROBER atol = rtol·(1e-4, 1e-10, 1e-2) per component (plus the seed example, [0, 1e11] at ' +
     'rtol 1e-6, atol 1e-8); Van der Pol atol = rtol·1e-2. Errors are relative, max over components ' +
     '(over all t: at loose tolerances set by y3 at t ≤ 1e-3, where y3 is below its atol). ' +
-    'CVODE: time = CVodeReInit + solve; create+solve also builds and frees the integrator.');
+    'CVODE: time = CVodeReInit + solve; create+solve also builds and frees the integrator.' +
+    (CVODE_O2_PREFIX ? ` CVODE: the system's library; CVODE -O2: SUNDIALS built from source with -O2 (${CVODE_O2_PREFIX}).` : ''));
   if (jsonAt >= 0 && argv[jsonAt + 1]) writeFileSync(argv[jsonAt + 1], JSON.stringify(rows, null, 1));
 }
