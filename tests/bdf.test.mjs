@@ -4,25 +4,11 @@
 // and stops, the work counters, and problems that must end in a retcode.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { D, reference, logLogSlope } from './helpers.mjs';
+import { D, reference, logLogSlope, roberJs, roberProb } from './helpers.mjs';
 
 // --- ROBER (Robertson's chemical kinetics).
 const rober = reference.rober;
 const K = rober.params;
-const roberJs = (du, u) => {
-  du[0] = -K.k1 * u[0] + K.k3 * u[1] * u[2];
-  du[1] = K.k1 * u[0] - K.k2 * u[1] * u[1] - K.k3 * u[1] * u[2];
-  du[2] = K.k2 * u[1] * u[1];
-};
-const roberModel = D.ode`
-  dy1 = -k1*y1 + k3*y2*y3
-  dy2 = k1*y1 - k2*y2*y2 - k3*y2*y3
-  dy3 = k2*y2*y2
-`;
-const roberProb = (kind, t1) =>
-  kind === 'js'
-    ? new D.ODEProblem(roberJs, rober.u0, [0, t1], undefined, { inplace: true })
-    : new D.ODEProblem(roberModel, rober.u0, [0, t1], K);
 const roberIdx = (t1) => rober.t.map((t, i) => i).filter((i) => rober.t[i] > 0 && rober.t[i] <= t1);
 
 // As in stiff.test.mjs: |u − ref| ≤ 100·(reltol·|ref| + abstol) at every reference time, a

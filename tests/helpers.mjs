@@ -1,6 +1,7 @@
 // Shared pieces of the Node test suites.
 import { readFileSync } from 'node:fs';
 export * as D from '../dist/node.js';
+import * as D from '../dist/node.js';
 
 const refPath = new URL('../../shared/reference/solutions.json', import.meta.url);
 /** Reference solutions from ../shared/reference (computed elsewhere with DOP853 at rtol 1e-13). */
@@ -52,3 +53,22 @@ export function assertClose(a, b, rel, what) {
     if (!(Math.abs(a[i] - b[i]) <= rel * scale)) throw new Error(`${what}[${i}]: ${a[i]} vs ${b[i]}`);
   }
 }
+
+// ROBER (Robertson's chemical kinetics) as in the reference, as a JavaScript function and as an
+// `ode` model (parameters k1, k2, k3 from the reference's params).
+const roberK = reference.rober.params;
+export const roberJs = (du, u) => {
+  du[0] = -roberK.k1 * u[0] + roberK.k3 * u[1] * u[2];
+  du[1] = roberK.k1 * u[0] - roberK.k2 * u[1] * u[1] - roberK.k3 * u[1] * u[2];
+  du[2] = roberK.k2 * u[1] * u[1];
+};
+export const roberModel = D.ode`
+  dy1 = -k1*y1 + k3*y2*y3
+  dy2 = k1*y1 - k2*y2*y2 - k3*y2*y3
+  dy3 = k2*y2*y2
+`;
+/** ROBER on [0, t1] from the reference's u0: 'js' (JavaScript f) or 'model'. */
+export const roberProb = (kind, t1) =>
+  kind === 'js'
+    ? new D.ODEProblem(roberJs, reference.rober.u0, [0, t1], undefined, { inplace: true })
+    : new D.ODEProblem(roberModel, reference.rober.u0, [0, t1], roberK);

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { D, reference, logLogSlope } from './helpers.mjs';
+import { D, reference, logLogSlope, roberProb } from './helpers.mjs';
 
 // --- The complex LU, through the engine's raw exports on an instance of its own.
 const wasm = readFileSync(new URL('../dist/difflux.wasm', import.meta.url));
@@ -186,20 +186,6 @@ test('Prothero–Robinson with λ = −1e4: accurate at every fixed dt (L-stable
 // --- ROBER (Robertson's chemical kinetics).
 const rober = reference.rober;
 const K = rober.params;
-const roberJs = (du, u) => {
-  du[0] = -K.k1 * u[0] + K.k3 * u[1] * u[2];
-  du[1] = K.k1 * u[0] - K.k2 * u[1] * u[1] - K.k3 * u[1] * u[2];
-  du[2] = K.k2 * u[1] * u[1];
-};
-const roberModel = D.ode`
-  dy1 = -k1*y1 + k3*y2*y3
-  dy2 = k1*y1 - k2*y2*y2 - k3*y2*y3
-  dy3 = k2*y2*y2
-`;
-const roberProb = (kind, t1) =>
-  kind === 'js'
-    ? new D.ODEProblem(roberJs, rober.u0, [0, t1], undefined, { inplace: true })
-    : new D.ODEProblem(roberModel, rober.u0, [0, t1], K);
 
 // As stiff.test.mjs: |u − ref| ≤ 100·(reltol·|ref| + abstol) at every reference time, and a
 // relative error within 100·reltol wherever |ref| ≥ abstol/reltol.

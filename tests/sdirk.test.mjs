@@ -4,7 +4,7 @@
 // that must end in a retcode rather than NaNs or a hang.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { D, reference, logLogSlope } from './helpers.mjs';
+import { D, reference, logLogSlope, roberProb } from './helpers.mjs';
 
 const ORDER = { ImplicitEuler: 1, Trapezoid: 2, TRBDF2: 2, KenCarp4: 4, Kvaerno5: 5 };
 const ALL = Object.keys(ORDER);
@@ -90,20 +90,6 @@ test('adaptive solves of the mild problem meet the tolerance, with JavaScript f 
 // --- ROBER against the reference.
 const rober = reference.rober;
 const K = rober.params;
-const roberJs = (du, u) => {
-  du[0] = -K.k1 * u[0] + K.k3 * u[1] * u[2];
-  du[1] = K.k1 * u[0] - K.k2 * u[1] * u[1] - K.k3 * u[1] * u[2];
-  du[2] = K.k2 * u[1] * u[1];
-};
-const roberModel = D.ode`
-  dy1 = -k1*y1 + k3*y2*y3
-  dy2 = k1*y1 - k2*y2*y2 - k3*y2*y3
-  dy3 = k2*y2*y2
-`;
-const roberProb = (kind, t1) =>
-  kind === 'js'
-    ? new D.ODEProblem(roberJs, rober.u0, [0, t1], undefined, { inplace: true })
-    : new D.ODEProblem(roberModel, rober.u0, [0, t1], K);
 
 /**
  * The solution at every reference time in (0, t1] within 100× the solver's own measure,

@@ -3,7 +3,7 @@
 // retcode rather than NaNs or a hang.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { D, reference, logLogSlope } from './helpers.mjs';
+import { D, reference, logLogSlope, roberProb } from './helpers.mjs';
 
 const METHODS = { Rosenbrock23: 2, Rodas4: 4, Rodas5P: 5 };
 // Van der Pol (μ = 1000) at t = 3000: LSODA (SciPy odeint, rtol = atol = 1e-12, analytic
@@ -118,20 +118,6 @@ test('Rosenbrock23 on a very stiff non-autonomous problem: the error estimate st
 // --- ROBER (Robertson's chemical kinetics), the classic stiff test.
 const rober = reference.rober;
 const K = rober.params;
-const roberJs = (du, u) => {
-  du[0] = -K.k1 * u[0] + K.k3 * u[1] * u[2];
-  du[1] = K.k1 * u[0] - K.k2 * u[1] * u[1] - K.k3 * u[1] * u[2];
-  du[2] = K.k2 * u[1] * u[1];
-};
-const roberModel = D.ode`
-  dy1 = -k1*y1 + k3*y2*y3
-  dy2 = k1*y1 - k2*y2*y2 - k3*y2*y3
-  dy3 = k2*y2*y2
-`;
-const roberProb = (kind, t1) =>
-  kind === 'js'
-    ? new D.ODEProblem(roberJs, rober.u0, [0, t1], undefined, { inplace: true })
-    : new D.ODEProblem(roberModel, rober.u0, [0, t1], K);
 
 // reltol 1e-6 with abstol 1e-10: y2 lives between 1e-13 and 4e-5 and y3 starts at 0, so no
 // abstol keeps every component relative at every time (y2(1e11) ≈ 8e-14, y3(1e-5) ≈ 2e-11).
