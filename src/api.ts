@@ -16,21 +16,22 @@ export type { SolveOptions } from './solve/options.js';
 export { Solution } from './solve/solution.js';
 export type { SolveStats } from './solve/solution.js';
 export type { ReturnCode } from './solve/retcode.js';
+// Explicit Runge–Kutta methods.
 export {
-  Euler, Midpoint, Heun, Ralston, RK4, BS3, OwrenZen3, DP5, Tsit5, Vern7, Vern9, DP8,
-  Rosenbrock23, Rodas4, Rodas5P, algorithmNames,
-  ImplicitEuler, Trapezoid, TRBDF2, KenCarp4, Kvaerno5,
-  RadauIIA5,
+  Euler, Midpoint, Heun, Ralston, RK4, BS3, OwrenZen3, DP5, Tsit5, Vern7, Vern9, DP8, algorithmNames,
 } from './solve/algorithms.js';
-export { FBDF } from './solve/bdf.js';
-export type { BDFAlgorithm, BDFOptions } from './solve/bdf.js';
-export type { SdirkAlgorithm, SdirkOptions } from './solve/algorithms.js';
-export type { SdirkTableau } from './solve/tableaus/sdirk.js';
-export { Rosenbrock32 } from './solve/algorithms.js';
-export type { Algorithm, ERKAlgorithm, RosenbrockAlgorithm, RosenbrockOptions } from './solve/algorithms.js';
+// Stiff methods: Rosenbrock, SDIRK/ESDIRK, BDF, Radau IIA.
+export {
+  Rosenbrock23, Rosenbrock32, Rodas4, Rodas5P,
+  ImplicitEuler, Trapezoid, TRBDF2, KenCarp4, Kvaerno5,
+  FBDF, RadauIIA5,
+} from './solve/algorithms.js';
+// Automatic stiffness detection and switching (what `solve(prob)` uses without an algorithm).
 export { AutoTsit5, AutoVern7, defaultAlgorithm, defaultStiffChoice } from './solve/auto.js';
+export type { Algorithm, ERKAlgorithm, RosenbrockAlgorithm, RosenbrockOptions, SdirkAlgorithm, SdirkOptions, RadauAlgorithm, RadauOptions } from './solve/algorithms.js';
+export type { BDFAlgorithm, BDFOptions } from './solve/bdf.js';
 export type { AutoAlgorithm, AutoSwitchOptions } from './solve/auto.js';
-export type { RadauAlgorithm, RadauOptions } from './solve/algorithms.js';
+export type { SdirkTableau } from './solve/tableaus/sdirk.js';
 export type { ERKTableau } from './solve/tableaus/types.js';
 export type { RosenbrockTableau } from './solve/tableaus/rosenbrock.js';
 export { ContinuousCallback, DiscreteCallback, CallbackSet } from './solve/callbacks.js';
