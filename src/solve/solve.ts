@@ -65,7 +65,7 @@ function smallestReltol(opts: SolveOptions): number {
  * `alg` may be an algorithm object (`Tsit5()`, `AutoTsit5(Rodas5P())`) or its name
  * (`'Tsit5'`); omitted, the default algorithm is used: AutoTsit5 (AutoVern7 when
  * reltol < 1e-6), which switches to a stiff method (Rosenbrock23, or Rodas5P at tight
- * tolerances, with a mass matrix or above 50 states) where the problem is stiff. A failed
+ * tolerances or with a mass matrix, FBDF above 50 states) where the problem is stiff. A failed
  * integration returns a Solution whose `retcode` says why; errors thrown by `f` or a
  * callback are rethrown.
  */
