@@ -4,7 +4,7 @@
 // and stops, the work counters, and problems that must end in a retcode.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { D, reference, logLogSlope, roberJs, roberProb } from './helpers.mjs';
+import { D, reference, logLogSlope, roberJs, roberProb, MILD_T, mildExact, mildModel } from './helpers.mjs';
 
 // --- ROBER (Robertson's chemical kinetics).
 const rober = reference.rober;
@@ -175,14 +175,9 @@ test('Brusselator, 160 states: FBDF against a tight Rodas5P solve', () => {
   assert.is(D.memoryInUse(), 0);
 });
 
-// --- Orders, on a nonlinear, mildly stiff problem with a known solution (as stiff.test.mjs).
-const T = 2;
-const exactAt = (t) => [Math.sin(t), 1 / (1 + t), Math.sin(t) / (1 + t)];
-const mildModel = D.ode`
-  da = lam*(a - sin(t)) + cos(t)
-  db = -b*b
-  dc = lam*(c - a*b) + cos(t)*b - a*b*b
-`;
+// --- The mildly stiff problem with a known solution of tests/helpers.mjs (λ = −20).
+const T = MILD_T;
+const exactAt = mildExact;
 const mild = () => new D.ODEProblem(mildModel, [0, 1, 0], [0, T], { lam: -20 });
 const endError = (sol) => Math.max(...exactAt(T).map((x, i) => Math.abs(sol.u[sol.u.length - 1][i] - x)));
 

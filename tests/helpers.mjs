@@ -72,3 +72,21 @@ export const roberProb = (kind, t1) =>
   kind === 'js'
     ? new D.ODEProblem(roberJs, reference.rober.u0, [0, t1], undefined, { inplace: true })
     : new D.ODEProblem(roberModel, reference.rober.u0, [0, t1], roberK);
+
+// A nonlinear, mildly stiff problem with a known solution (λ = −20), for the stiff methods'
+// orders: it depends on t (so ∂f/∂t enters every stage) and couples the components.
+//   a' = λ(a − sin t) + cos t         a = sin t
+//   b' = −b²                          b = 1/(1 + t)
+//   c' = λ(c − ab) + (ab)'            c = sin t/(1 + t)
+export const MILD_T = 2;
+export const mildExact = (t) => [Math.sin(t), 1 / (1 + t), Math.sin(t) / (1 + t)];
+export const mildModel = D.ode`
+  da = lam*(a - sin(t)) + cos(t)
+  db = -b*b
+  dc = lam*(c - a*b) + cos(t)*b - a*b*b
+`;
+export const mildJs = (du, u, p, t) => {
+  du[0] = p.lam * (u[0] - Math.sin(t)) + Math.cos(t);
+  du[1] = -u[1] * u[1];
+  du[2] = p.lam * (u[2] - u[0] * u[1]) + Math.cos(t) * u[1] - u[0] * u[1] * u[1];
+};

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { D, reference, logLogSlope, roberProb } from './helpers.mjs';
+import { D, reference, logLogSlope, roberProb, MILD_T, mildExact, mildModel, mildJs } from './helpers.mjs';
 
 // --- The complex LU, through the engine's raw exports on an instance of its own.
 const wasm = readFileSync(new URL('../dist/difflux.wasm', import.meta.url));
@@ -98,22 +98,9 @@ test('complex LU: a known solution of (α + iβ)·I − J, singular and non-fini
   assert.is(complexSolve([1, 0, NaN, 0, 0, 0, 2, 0], [1, 0, 1, 0], 2).info, -1);
 });
 
-// --- A nonlinear, mildly stiff problem with a known solution (λ = −20), as stiff.test.mjs:
-//   a' = λ(a − sin t) + cos t        a = sin t
-//   b' = −b²                          b = 1/(1 + t)
-//   c' = λ(c − ab) + (ab)'            c = sin t/(1 + t)
-const T = 2;
-const exactAt = (t) => [Math.sin(t), 1 / (1 + t), Math.sin(t) / (1 + t)];
-const mildModel = D.ode`
-  da = lam*(a - sin(t)) + cos(t)
-  db = -b*b
-  dc = lam*(c - a*b) + cos(t)*b - a*b*b
-`;
-const mildJs = (du, u, p, t) => {
-  du[0] = p.lam * (u[0] - Math.sin(t)) + Math.cos(t);
-  du[1] = -u[1] * u[1];
-  du[2] = p.lam * (u[2] - u[0] * u[1]) + Math.cos(t) * u[1] - u[0] * u[1] * u[1];
-};
+// --- The mildly stiff problem with a known solution of tests/helpers.mjs (λ = −20).
+const T = MILD_T;
+const exactAt = mildExact;
 const mild = (f) => new D.ODEProblem(f, [0, 1, 0], [0, T], { lam: -20 });
 const maxErr = (u, ex) => Math.max(...ex.map((x, i) => Math.abs(u[i] - x)));
 

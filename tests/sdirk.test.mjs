@@ -4,27 +4,16 @@
 // that must end in a retcode rather than NaNs or a hang.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { D, reference, logLogSlope, roberProb } from './helpers.mjs';
+import { D, reference, logLogSlope, roberProb, MILD_T, mildExact, mildModel, mildJs } from './helpers.mjs';
 
 const ORDER = { ImplicitEuler: 1, Trapezoid: 2, TRBDF2: 2, KenCarp4: 4, Kvaerno5: 5 };
 const ALL = Object.keys(ORDER);
 // The L-stable methods with embedded estimates (the ones for tight tolerances).
 const EMBEDDED = ['TRBDF2', 'KenCarp4', 'Kvaerno5'];
 
-// --- A nonlinear, mildly stiff problem with a known solution (λ = −20), as in stiff.test.mjs:
-//   a' = λ(a − sin t) + cos t,  b' = −b²,  c' = λ(c − ab) + (ab)';  a = sin t, b = 1/(1 + t), c = ab.
-const T = 2;
-const exactAt = (t) => [Math.sin(t), 1 / (1 + t), Math.sin(t) / (1 + t)];
-const mildModel = D.ode`
-  da = lam*(a - sin(t)) + cos(t)
-  db = -b*b
-  dc = lam*(c - a*b) + cos(t)*b - a*b*b
-`;
-const mildJs = (du, u, p, t) => {
-  du[0] = p.lam * (u[0] - Math.sin(t)) + Math.cos(t);
-  du[1] = -u[1] * u[1];
-  du[2] = p.lam * (u[2] - u[0] * u[1]) + Math.cos(t) * u[1] - u[0] * u[1] * u[1];
-};
+// --- The mildly stiff problem with a known solution of tests/helpers.mjs (λ = −20).
+const T = MILD_T;
+const exactAt = mildExact;
 const mild = (f) => new D.ODEProblem(f, [0, 1, 0], [0, T], { lam: -20 });
 const endError = (sol) => Math.max(...exactAt(T).map((x, i) => Math.abs(sol.u[sol.u.length - 1][i] - x)));
 

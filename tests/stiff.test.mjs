@@ -3,7 +3,7 @@
 // retcode rather than NaNs or a hang.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { D, reference, logLogSlope, roberProb } from './helpers.mjs';
+import { D, reference, logLogSlope, roberProb, MILD_T, mildExact, mildModel, mildJs } from './helpers.mjs';
 
 const METHODS = { Rosenbrock23: 2, Rodas4: 4, Rodas5P: 5 };
 // Van der Pol (μ = 1000) at t = 3000: LSODA (SciPy odeint, rtol = atol = 1e-12, analytic
@@ -11,23 +11,9 @@ const METHODS = { Rosenbrock23: 2, Rodas4: 4, Rodas5P: 5 };
 const VDP_3000 = [-1.83369804, 0.77592908];
 const STAGES = { Rosenbrock23: 3, Rodas4: 6, Rodas5P: 8 };
 
-// --- A nonlinear, mildly stiff problem with a known solution (λ = −20):
-//   a' = λ(a − sin t) + cos t        a = sin t
-//   b' = −b²                          b = 1/(1 + t)
-//   c' = λ(c − ab) + (ab)'            c = sin t/(1 + t)
-// It depends on t (so ∂f/∂t enters every stage) and couples the components.
-const T = 2;
-const exactAt = (t) => [Math.sin(t), 1 / (1 + t), Math.sin(t) / (1 + t)];
-const mildModel = D.ode`
-  da = lam*(a - sin(t)) + cos(t)
-  db = -b*b
-  dc = lam*(c - a*b) + cos(t)*b - a*b*b
-`;
-const mildJs = (du, u, p, t) => {
-  du[0] = p.lam * (u[0] - Math.sin(t)) + Math.cos(t);
-  du[1] = -u[1] * u[1];
-  du[2] = p.lam * (u[2] - u[0] * u[1]) + Math.cos(t) * u[1] - u[0] * u[1] * u[1];
-};
+// --- The mildly stiff problem with a known solution of tests/helpers.mjs (λ = −20).
+const T = MILD_T;
+const exactAt = mildExact;
 const mild = (f) => new D.ODEProblem(f, [0, 1, 0], [0, T], { lam: -20 });
 
 /** Fixed-dt global error at T for N = 10, 20, …; the slope over the three finest errors above 1e-12. */
