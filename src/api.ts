@@ -42,3 +42,8 @@ export type { OdeOptions, JacobianMethod } from './model/model.js';
 export { ModelSyntaxError } from './model/errors.js';
 export { Graph } from './model/ir.js';
 export type { Node as ModelNode, UnaryOp, BinaryOp } from './model/ir.js';
+// Gradients through solvers: forward sensitivities of `ode` models.
+export { sensitivity, ForwardSensitivity } from './sensitivity/forward.js';
+export type { SensitivityOptions, SensitivityResult, ForwardSensitivityAlgorithm } from './sensitivity/forward.js';
+export { gradient, GradientSolveError } from './sensitivity/gradient.js';
+export type { GradientOptions, GradientResult, Loss, LossFunction } from './sensitivity/gradient.js';
