@@ -203,6 +203,30 @@ test('a vector model (scalarized): sensitivities of du = -k*u + b against the ex
     assert.ok(Math.abs(r.S[0][i * 2 + 1] - db) < 1e-8, `du${i}/db`);
     for (let j = 0; j < 3; j++) assert.ok(Math.abs(r.Su0[0][i * 3 + j] - (i === j ? e : 0)) < 1e-9);
   });
+  // A vector parameter: du_i = −k_i·u_i, u_i = u0_i·e^{−k_i t}, du_i/dk_j = −δ_ij·t·u_i.
+  const v = D.ode({ dims: { u: 3, k: 3 } })`du = -k*u`;
+  const ks = [0.5, 1, 2];
+  const rv = D.sensitivity(new D.ODEProblem(v, u0, [0, 1], [ks]), D.Tsit5(), { ...TIGHT, saveat: [1] });
+  for (let i = 0; i < 3; i++) {
+    for (let j = 0; j < 3; j++) {
+      const exact = i === j ? -u0[i] * Math.exp(-ks[i]) : 0;
+      assert.ok(Math.abs(rv.S[0][i * 3 + j] - exact) < 1e-9, `du${i}/dk${j}: ${rv.S[0][i * 3 + j]} vs ${exact}`);
+    }
+  }
+  assert.is(D.memoryInUse(), 0);
+});
+
+test('the augmented model is built once per model (and per du0)', () => {
+  const prob = new D.ODEProblem(lv, LV_U0, [0, 1], LV_P);
+  const a = D.sensitivity(prob, D.Tsit5(), { saveat: [1] });
+  const b = D.sensitivity(new D.ODEProblem(lv, [2, 1], [0, 2], [1, 1, 1, 1]), D.Rodas5P(), { saveat: [1] });
+  const c = D.sensitivity(prob, D.Tsit5(), { saveat: [1], du0: true });
+  assert.ok(a.sol.prob.model === b.sol.prob.model);
+  assert.ok(a.sol.prob.model !== c.sol.prob.model);
+  // States u, then S row by row: 2 + 2·4, and 2 + 2·(4 + 2) with du0.
+  assert.is(a.sol.prob.model.length, 10);
+  assert.is(c.sol.prob.model.length, 14);
+  assert.is(a.sol.prob.model.states[2], 'dx/da');
   assert.is(D.memoryInUse(), 0);
 });
 

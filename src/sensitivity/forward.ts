@@ -35,9 +35,12 @@ export interface SensitivityOptions extends Omit<SolveOptions, 'callback'> {
 }
 
 /** What `sensitivity` returns. */
-export interface SensitivityResult<P = unknown> {
-  /** The solution of the augmented problem (states u, then S row by row; retcode, stats). */
-  readonly sol: Solution<P>;
+export interface SensitivityResult {
+  /**
+   * The solution of the augmented problem (its `prob.model` has states u, then S row by row,
+   * and the flat parameters; retcode, stats).
+   */
+  readonly sol: Solution<Float64Array>;
   /** Saved times. */
   readonly t: Float64Array;
   /** u at each saved time (n values). */
@@ -96,7 +99,7 @@ function extendTolerance(tol: number | ArrayLike<number> | undefined, aug: Augme
 }
 
 /** Solves the augmented problem and splits the saved states. */
-export function runSensitivity<P>(prob: ODEProblem<P>, alg: Algorithm | AutoAlgorithm | string | undefined, options: SensitivityOptions, where: string): SensitivityResult<P> {
+export function runSensitivity<P>(prob: ODEProblem<P>, alg: Algorithm | AutoAlgorithm | string | undefined, options: SensitivityOptions, where: string): SensitivityResult {
   if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object`);
   const { du0, sensealg, ...rest } = options as SensitivityOptions & { callback?: unknown };
   checkSensealg(sensealg, where);
@@ -126,7 +129,7 @@ export function runSensitivity<P>(prob: ODEProblem<P>, alg: Algorithm | AutoAlgo
     if (Sx) Su0.push(Sx);
   }
   return {
-    sol: sol as unknown as Solution<P>,
+    sol,
     t: sol.t,
     u,
     S,
@@ -146,6 +149,6 @@ export function runSensitivity<P>(prob: ODEProblem<P>, alg: Algorithm | AutoAlgo
  * ```
  * A failed integration returns its retcode with the points saved before the failure.
  */
-export function sensitivity<P>(prob: ODEProblem<P>, alg?: Algorithm | AutoAlgorithm | string, options: SensitivityOptions = {}): SensitivityResult<P> {
+export function sensitivity<P>(prob: ODEProblem<P>, alg?: Algorithm | AutoAlgorithm | string, options: SensitivityOptions = {}): SensitivityResult {
   return runSensitivity(prob, alg, options, 'sensitivity');
 }
