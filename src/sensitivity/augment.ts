@@ -11,7 +11,7 @@
  * its Jacobian by AD like any model, and the sensitivities take part in the error norm as
  * in DifferentialEquations.jl's ForwardSensitivity.
  */
-import { Graph, type Node } from '../model/ir.js';
+import type { Node } from '../model/ir.js';
 import { Model } from '../model/model.js';
 import { jacobianNodes } from '../model/derivative.js';
 import { scalarize } from '../model/scalarize.js';
@@ -92,7 +92,7 @@ function build(model: Model, withU0: boolean): AugmentedModel {
   const colNames = withU0 ? [...flatNames, ...stateNames.map((s) => `${s}0`)] : flatNames;
   const states = [...stateNames];
   for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) states.push(`d${stateNames[i]}/d${colNames[j]}`);
-  const aug = Model.fromGraph(g as Graph, { states, params: flatNames, outputs: out });
+  const aug = Model.fromGraph(g, { states, params: flatNames, outputs: out });
   return { model: aug, n, np, m, withU0 };
 }
 
