@@ -250,7 +250,7 @@ export function bdfSolve(blk: usize): i32 {
         if (!allFinite(f0, n)) { ret = RET_UNSTABLE; break; }
         haveF0 = true;
       }
-      const jc = computeJacobian(blk, n, t, tdir, u, f0, jac, dT, tmp, scr, atol);
+      const jc = computeJacobian(blk, n, t, tdir, u, f0, jac, dT, tmp, scr, atol, false);
       if (jc == JAC_ABORTED) return finish(blk, t, RET_ABORTED);
       // A Jacobian that is not finite at an accepted state does not get better with h.
       if (jc == JAC_NONFINITE) { ret = RET_UNSTABLE; break; }

@@ -44,13 +44,15 @@ export function skipColumn(j: i32): void {
  * to B_LANES tangent lanes each (seeds: columns of the identity, and t's lane in the last
  * sweep). `out` receives f(t, u) (scratch). No right-hand-side evaluation is counted.
  */
-export function jacobianDual(blk: usize, tape: usize, regs: usize, n: i32, t: f64, u: usize, J: usize, dT: usize, out: usize): void {
+export function jacobianDual(blk: usize, tape: usize, regs: usize, n: i32, t: f64, u: usize, J: usize, dT: usize, out: usize, withT: bool): void {
   const lanes = i32At(blk, B_LANES);
   const tang = ptrAt(blk, B_TANG);
   const seed = ptrAt(blk, B_SEED);
   const outT = ptrAt(blk, B_OUTT);
-  for (let c0 = 0; c0 <= n; c0 += lanes) {
-    const k = min(lanes, n + 1 - c0);
+  // Columns 0 … n − 1 of J, then ∂f/∂t when it is wanted.
+  const cols = withT ? n + 1 : n;
+  for (let c0 = 0; c0 < cols; c0 += lanes) {
+    const k = min(lanes, cols - c0);
     // V (n×k) then t's seeds (k): lane l is column c0 + l of [I | e_t].
     const tSeed = seed + <usize>(n * k) * 8;
     memory.fill(seed, 0, <usize>((n + 1) * k) << 3);

@@ -161,7 +161,7 @@ export function radauSolve(blk: usize): i32 {
       haveF0 = true;
     }
     if (needJ) {
-      const jc = computeJacobian(blk, n, t, tdir, u, f0, jac, dT, tmp, fs, atol);
+      const jc = computeJacobian(blk, n, t, tdir, u, f0, jac, dT, tmp, fs, atol, false);
       if (jc == JAC_ABORTED) return finish(blk, t, RET_ABORTED);
       if (jc == JAC_NONFINITE) { ret = RET_UNSTABLE; break; }
       needJ = false;

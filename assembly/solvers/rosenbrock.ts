@@ -303,7 +303,7 @@ export function rosenbrockSolve(blk: usize): i32 {
     const dts = tdir * h;
     if (haveJ && jacAge > 0 && (rejected || jacAge >= maxAge || abs(dts * rgamma / jacDtg - 1.0) > dtTol)) haveJ = false;
     if (!haveJ) {
-      const jc = computeJacobian(blk, n, t, tdir, u, f0, jac, dT, tmp, fs, atol);
+      const jc = computeJacobian(blk, n, t, tdir, u, f0, jac, dT, tmp, fs, atol, true);
       if (jc == JAC_ABORTED) return finish(blk, t, RET_ABORTED);
       // A Jacobian that is not finite at an accepted state does not get better with dt.
       if (jc == JAC_NONFINITE) { ret = RET_UNSTABLE; break; }

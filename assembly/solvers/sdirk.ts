@@ -129,7 +129,7 @@ function derivativeAt(blk: usize, n: i32, t: f64, x: usize, k: usize, evaluate: 
 function freshJacobian(blk: usize, n: i32, t: f64, tdir: f64, x: usize, fs: usize, scratch: usize, dT: usize, tmp: usize): i32 {
   const fd = ptrAt(blk, B_TAPE) == 0 || i32At(blk, B_LANES) == 0;
   if (fd && !evalF(blk, t, x, fs)) return JAC_ABORTED;
-  return computeJacobian(blk, n, t, tdir, x, fs, ptrAt(blk, B_JAC), dT, tmp, scratch, ptrAt(blk, B_ABSTOL));
+  return computeJacobian(blk, n, t, tdir, x, fs, ptrAt(blk, B_JAC), dT, tmp, scratch, ptrAt(blk, B_ABSTOL), false);
 }
 
 /** Exported for TypeScript: interpolation inside the current step (callbacks, Solution.at). */

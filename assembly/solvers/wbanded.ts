@@ -30,12 +30,12 @@ import { ROUND_REL, skipStart, skipAllows, skipColumn, timeFD } from './jacobian
  * group, each column's step as jacobianFD takes it, and as there, entries lost to rounding
  * (a difference below ε^(7/8) of f_i's size) are taken again with the larger step
  * √ε·max(|u_j|, 1) — one more evaluation for the group's columns that need it, with the same
- * skip rule for structural zeros. Then one evaluation for dT. `tmp` and `fs` are scratch;
+ * skip rule for structural zeros. Then, when `withT`, one evaluation for dT. `tmp` and `fs` are scratch;
  * false when the JavaScript right-hand side failed.
  */
 export function bandJacobianFD(
   blk: usize, n: i32, kl: i32, ku: i32, t: f64, tdir: f64, u: usize, f0: usize, jb: usize, dT: usize,
-  tmp: usize, fs: usize, atol: usize,
+  tmp: usize, fs: usize, atol: usize, withT: bool,
 ): bool {
   const sq = sqrt(f64.EPSILON);
   const ldj = kl + ku + 1;
@@ -111,23 +111,24 @@ export function bandJacobianFD(
       if (!found) skipColumn(j);
     }
   }
-  return timeFD(blk, n, t, tdir, u, f0, dT, fs);
+  return withT ? timeFD(blk, n, t, tdir, u, f0, dT, fs) : true;
 }
 
 /**
  * J (band storage) and dT from a compiled model's tape by forward-mode AD: the column groups
  * and t as seeds, B_LANES of them per sweep. `out` receives f(t, u) (scratch).
  */
-export function bandJacobianDual(blk: usize, tape: usize, regs: usize, n: i32, kl: i32, ku: i32, t: f64, u: usize, jb: usize, dT: usize, out: usize): void {
+export function bandJacobianDual(blk: usize, tape: usize, regs: usize, n: i32, kl: i32, ku: i32, t: f64, u: usize, jb: usize, dT: usize, out: usize, withT: bool): void {
   const lanes = i32At(blk, B_LANES);
   const tang = ptrAt(blk, B_TANG);
   const seed = ptrAt(blk, B_SEED);
   const outT = ptrAt(blk, B_OUTT);
   const ldj = kl + ku + 1;
   const groups = bandGroups(kl, ku, n);
-  // Seeds 0 … groups − 1 are the column groups, seed `groups` is t.
-  for (let s0 = 0; s0 <= groups; s0 += lanes) {
-    const k = min(lanes, groups + 1 - s0);
+  // Seeds 0 … groups − 1 are the column groups, seed `groups` is t (when ∂f/∂t is wanted).
+  const seeds = withT ? groups + 1 : groups;
+  for (let s0 = 0; s0 < seeds; s0 += lanes) {
+    const k = min(lanes, seeds - s0);
     const tSeed = seed + <usize>(n * k) * 8;
     memory.fill(seed, 0, <usize>((n + 1) * k) << 3);
     for (let l = 0; l < k; l++) {

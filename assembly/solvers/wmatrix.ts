@@ -138,34 +138,36 @@ export const JAC_ABORTED = 2; // the JavaScript right-hand side threw
  * else by forward-mode AD on a compiled model's tape when the solve set up tangent lanes, by
  * forward differences otherwise (`tmp` and `fs` scratch vectors). A user's `tgrad` replaces
  * whatever ∂f/∂t the other ways give. A banded solve computes J's band by column groups
- * (wbanded.ts; TypeScript refuses a user `jac` there). Counted in B_NJAC.
+ * (wbanded.ts; TypeScript refuses a user `jac` there). `withT` false: only J (the methods
+ * that never use ∂f/∂t save its evaluation or AD lane; dT is left as it was). Counted in B_NJAC.
  */
 export function computeJacobian(
   blk: usize, n: i32, t: f64, tdir: f64, u: usize, f0: usize, jac: usize, dT: usize, tmp: usize, fs: usize, atol: usize,
+  withT: bool,
 ): i32 {
   const tape = ptrAt(blk, B_TAPE);
-  const userT = f64At(blk, B_TGRAD_USER) != 0;
+  const userT = withT && f64At(blk, B_TGRAD_USER) != 0;
   if (isBanded(blk)) {
     const kl = i32At(blk, B_KL);
     const ku = i32At(blk, B_KU);
     if (tape != 0 && i32At(blk, B_LANES) > 0) {
-      bandJacobianDual(blk, tape, ptrAt(blk, B_REGS), n, kl, ku, t, u, jac, dT, ptrAt(blk, B_ERR));
-    } else if (!bandJacobianFD(blk, n, kl, ku, t, tdir, u, f0, jac, dT, tmp, fs, atol)) {
+      bandJacobianDual(blk, tape, ptrAt(blk, B_REGS), n, kl, ku, t, u, jac, dT, ptrAt(blk, B_ERR), withT);
+    } else if (!bandJacobianFD(blk, n, kl, ku, t, tdir, u, f0, jac, dT, tmp, fs, atol, withT)) {
       return JAC_ABORTED;
     }
     if (userT && userTgrad(t, u, dT) != 0) return JAC_ABORTED;
     bump(blk, B_NJAC);
-    return bandAllFinite(jac, n, kl, ku) && allFinite(dT, n) ? JAC_OK : JAC_NONFINITE;
+    return bandAllFinite(jac, n, kl, ku) && (!withT || allFinite(dT, n)) ? JAC_OK : JAC_NONFINITE;
   }
   if (f64At(blk, B_JAC_USER) != 0) {
     if (userJac(t, u, jac) != 0) return JAC_ABORTED;
-    if (!userT && !timeFD(blk, n, t, tdir, u, f0, dT, fs)) return JAC_ABORTED;
+    if (withT && !userT && !timeFD(blk, n, t, tdir, u, f0, dT, fs)) return JAC_ABORTED;
   } else if (tape != 0 && i32At(blk, B_LANES) > 0) {
-    jacobianDual(blk, tape, ptrAt(blk, B_REGS), n, t, u, jac, dT, ptrAt(blk, B_ERR));
-  } else if (!jacobianFD(blk, n, t, tdir, u, f0, jac, dT, tmp, fs, atol, !userT)) {
+    jacobianDual(blk, tape, ptrAt(blk, B_REGS), n, t, u, jac, dT, ptrAt(blk, B_ERR), withT);
+  } else if (!jacobianFD(blk, n, t, tdir, u, f0, jac, dT, tmp, fs, atol, withT && !userT)) {
     return JAC_ABORTED;
   }
   if (userT && userTgrad(t, u, dT) != 0) return JAC_ABORTED;
   bump(blk, B_NJAC);
-  return allFinite(jac, n * n) && allFinite(dT, n) ? JAC_OK : JAC_NONFINITE;
+  return allFinite(jac, n * n) && (!withT || allFinite(dT, n)) ? JAC_OK : JAC_NONFINITE;
 }
