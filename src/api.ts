@@ -43,7 +43,15 @@ export { ModelSyntaxError } from './model/errors.js';
 export { Graph } from './model/ir.js';
 export type { Node as ModelNode, UnaryOp, BinaryOp } from './model/ir.js';
 // Gradients through solvers: forward sensitivities of `ode` models.
-export { sensitivity, ForwardSensitivity } from './sensitivity/forward.js';
-export type { SensitivityOptions, SensitivityResult, ForwardSensitivityAlgorithm } from './sensitivity/forward.js';
+export { sensitivity } from './sensitivity/forward.js';
+export type { SensitivityOptions, SensitivityResult } from './sensitivity/forward.js';
+export {
+  ForwardSensitivity, ForwardDiffSensitivity, ReverseDiffAdjoint, BacksolveAdjoint, InterpolatingAdjoint,
+  QuadratureAdjoint, defaultSensealg,
+} from './sensitivity/sensealg.js';
+export type {
+  SensitivityAlgorithm, SensitivityAlgorithmName, ForwardSensitivityAlgorithm, ForwardDiffSensitivityAlgorithm,
+  ReverseDiffAdjointAlgorithm, BacksolveAdjointAlgorithm, InterpolatingAdjointAlgorithm, QuadratureAdjointAlgorithm,
+} from './sensitivity/sensealg.js';
 export { gradient, GradientSolveError } from './sensitivity/gradient.js';
-export type { GradientOptions, GradientResult, Loss, LossFunction } from './sensitivity/gradient.js';
+export type { GradientOptions, GradientResult, Loss, LossFunction, FinalLoss } from './sensitivity/gradient.js';

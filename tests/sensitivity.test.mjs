@@ -242,7 +242,8 @@ test('the augmented model is built once per model (and per du0)', () => {
 
 test('errors: JavaScript f, unknown loss, data of the wrong shape, NaN, other sensealgs', () => {
   const jsf = (du, u, p) => { du[0] = -p[0] * u[0]; };
-  assert.throws(() => D.gradient(new D.ODEProblem(jsf, [1], [0, 1], [1]), D.Tsit5()), /ForwardSensitivity needs an `ode` model/);
+  assert.throws(() => D.gradient(new D.ODEProblem(jsf, [1], [0, 1], [1]), D.Tsit5()), /gradient needs an `ode` model/);
+  assert.throws(() => D.gradient(new D.ODEProblem(jsf, [1], [0, 1], [1]), D.Tsit5(), { sensealg: D.ForwardDiffSensitivity() }), /ForwardDiffSensitivity needs an `ode` model/);
   assert.throws(() => D.sensitivity(new D.ODEProblem(jsf, [1], [0, 1], [1]), D.Tsit5()), /ForwardSensitivity needs an `ode` model/);
   const prob = new D.ODEProblem(lv, LV_U0, [0, 1], LV_P);
   assert.throws(() => D.gradient(prob, D.Tsit5(), { loss: 'mean' }), /unknown loss mean/);
@@ -252,7 +253,12 @@ test('errors: JavaScript f, unknown loss, data of the wrong shape, NaN, other se
   assert.throws(() => D.gradient(prob, D.Tsit5(), { saveat: [0.5, 1], loss: { l2: [[1, 1], [1, NaN]] } }), /loss.l2\[1\]\[1\] is NaN/);
   assert.throws(() => D.gradient(prob, D.Tsit5(), { saveat: [1], loss: () => NaN }), /loss function's value at saved point 0 \(t = 1\) is NaN/);
   assert.throws(() => D.gradient(prob, D.Tsit5(), { saveat: [1], loss: (u, t, i, g) => { g[1] = Infinity; return 0; } }), /dLdu\[1\] at saved point 0/);
-  assert.throws(() => D.gradient(prob, D.Tsit5(), { sensealg: { kind: 'sensitivity', name: 'BacksolveAdjoint' } }), /sensealg must be ForwardSensitivity\(\).*BacksolveAdjoint/);
+  assert.throws(() => D.gradient(prob, D.Tsit5(), { sensealg: { kind: 'sensitivity', name: 'AdjointMagic' } }), /unknown sensealg AdjointMagic; use one of ForwardSensitivity\(\)/);
+  assert.throws(() => D.gradient(prob, D.Tsit5(), { sensealg: 'BacksolveAdjoint' }), /unknown sensealg 'BacksolveAdjoint'/);
+  assert.throws(() => D.sensitivity(prob, D.Tsit5(), { sensealg: D.ReverseDiffAdjoint() }), /ReverseDiffAdjoint gives gradients: use gradient\(\)/);
+  assert.throws(() => D.ForwardDiffSensitivity({ chunkSize: 0 }), /chunkSize must be a positive whole number/);
+  assert.throws(() => D.InterpolatingAdjoint({ checkpointing: 'yes' }), /checkpointing must be true or false/);
+  assert.throws(() => D.BacksolveAdjoint({ checkpoint: true }), /unknown option checkpoint/);
   assert.throws(() => D.gradient(prob, D.Tsit5(), { du0: 'yes' }), /du0 must be true or false/);
   assert.throws(() => D.sensitivity(prob, D.Tsit5(), { callback: new D.DiscreteCallback(() => true, () => {}) }), /callbacks are not supported/);
   assert.throws(() => D.sensitivity(prob, D.Tsit5(), { abstol: [1e-8] }), /abstol must be a number or 2 values/);

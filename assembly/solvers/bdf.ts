@@ -62,7 +62,7 @@ import { RET_SWITCH } from './layout-auto';
 import { stiffSwitch } from './stiffness';
 import { startSolve, stepToStop, stepHitsStop, endSolve, finish } from './drive';
 import { acceptStep, stepEnd, stepSaveIdx, stepStopIdx, STEP_ABORT, STEP_EVENT, STEP_TERMINATE } from './accepted';
-import { scaledRms } from './norm';
+import { scaledRms, normLength } from './norm';
 import { newtonSolve, newtonIters, NEWTON_RHS_THREW, NEWTON_CONVERGED, NEWTON_MAXITER } from './newton';
 
 /** More Newton iterations than this mark the Jacobian as stale: the next step takes a new one. */
@@ -165,6 +165,7 @@ export function bdfInterpolate(blk: usize, tq: f64, out: usize): i32 {
 /** Runs a whole integration described by the block with FBDF. Returns a RET_* code. */
 export function bdfSolve(blk: usize): i32 {
   const n = i32At(blk, B_N);
+  const nn = normLength(blk, n);
   const adaptive = f64At(blk, B_ADAPTIVE) != 0;
   const t0 = f64At(blk, B_T0);
   const tf = f64At(blk, B_TF);
@@ -323,7 +324,7 @@ export function bdfSolve(blk: usize): i32 {
     const safety = 0.9 * <f64>(2 * NEWTON_MAXITER + 1) / <f64>(2 * NEWTON_MAXITER + nIter);
     let errNorm = 0.0;
     if (adaptive) {
-      errNorm = scaledRms(fz, uprev, u, atol, rtol, 0.0, 0.0, n) / <f64>(order + 1);
+      errNorm = scaledRms(fz, uprev, u, atol, rtol, 0.0, 0.0, nn) / <f64>(order + 1);
       if (isNaN(errNorm)) errNorm = Infinity;
       if (errNorm > 1.0) {
         u = uprev;
@@ -394,8 +395,8 @@ export function bdfSolve(blk: usize): i32 {
       if (adaptive) {
         let errM = Infinity;
         let errP = Infinity;
-        if (order > 1) errM = scaledRms(dbase + <usize>order * stride, uprev, u, atol, rtol, 0.0, 0.0, n) / <f64>order;
-        if (order < maxOrder) errP = scaledRms(dk2, uprev, u, atol, rtol, 0.0, 0.0, n) / <f64>(order + 2);
+        if (order > 1) errM = scaledRms(dbase + <usize>order * stride, uprev, u, atol, rtol, 0.0, 0.0, nn) / <f64>order;
+        if (order < maxOrder) errP = scaledRms(dk2, uprev, u, atol, rtol, 0.0, 0.0, nn) / <f64>(order + 2);
         const fM = Math.pow(errM, -1.0 / <f64>order);
         const f = Math.pow(errNorm, -1.0 / <f64>(order + 1));
         const fP = Math.pow(errP, -1.0 / <f64>(order + 2));

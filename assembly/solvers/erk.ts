@@ -10,7 +10,7 @@ import {
   B_ABSTOL, B_RELTOL, B_U, B_UPREV, B_TMP, B_ERR, B_K, B_STRIDE,
   B_TSTOPS, B_NTSTOPS, B_SAVEAT, B_NSAVEAT, B_SAVE_EVERY, B_SAVE_START, B_SAVE_END, B_DENSE,
   B_CALLBACKS, B_NF, B_NACCEPT, B_NREJECT, B_T, B_TPREV, B_DTCUR, B_EXTRAS_DONE,
-  B_TOL_SCALAR, B_TAPE, B_REGS, B_FUNC,
+  B_TOL_SCALAR, B_TAPE, B_REGS, B_FUNC, B_RHS_KIND,
   T_S, T_STOTAL, T_END, T_DEG, T_ERRKIND, T_END_BEFORE_ERR, T_ORDER, T_C, T_ROWSTART, T_IDX,
   T_COEF, T_ERR_N, T_ERR_IDX, T_ERR_COEF, T_ERR3_N, T_ERR3_IDX, T_ERR3_COEF,
   T_B_N, T_B_IDX, T_B_POLY, T_B_W,
@@ -18,8 +18,9 @@ import {
   RET_INITIALFAILURE, RET_ABORTED,
 } from './layout';
 import { combine, copyVec, axpyTo, allFinite } from '../linalg/vector';
-import { errorNorm, scaledNorm } from './norm';
+import { errorNorm, scaledNorm, normLength } from './norm';
 import { rhs } from './imports';
+import { engineRhs } from './engine-rhs';
 import { tapePrimal } from '../tape/primal';
 import { f64At, setF64, ptrAt, i32At } from './block';
 import { pushSave, lastSavedT, saveCount } from './output';
@@ -50,6 +51,8 @@ import { nonstiffSwitch } from './stiffness';
     tapePrimal(tape, regs, t, u, du);
     return true;
   }
+  // A right-hand side the engine builds on a model (sensitivities, adjoints), else JavaScript.
+  if (i32At(blk, B_RHS_KIND) != 0) return engineRhs(blk, t, u, du);
   return rhs(t, u, du) == 0;
 }
 
@@ -365,13 +368,14 @@ export function initialDt(
   atol: usize, rtol: usize, order: f64, dtmax: f64, firstStop: f64, dtmin: f64,
 ): f64 {
   if (!evalF(blk, t0, u0, f0)) return -1.0;
-  const d0 = scaledNorm(u0, 0, u0, atol, rtol, n);
-  const d1 = scaledNorm(f0, 0, u0, atol, rtol, n);
+  const nn = normLength(blk, n);
+  const d0 = scaledNorm(u0, 0, u0, atol, rtol, nn);
+  const d1 = scaledNorm(f0, 0, u0, atol, rtol, nn);
   let dt0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * (d0 / d1);
   dt0 = min(min(dt0, dtmax), firstStop);
   axpyTo(u1, u0, tdir * dt0, f0, n);
   if (!evalF(blk, t0 + tdir * dt0, u1, f1)) return -1.0;
-  const d2 = scaledNorm(f1, f0, u0, atol, rtol, n) / dt0;
+  const d2 = scaledNorm(f1, f0, u0, atol, rtol, nn) / dt0;
   const m = max(d1, d2);
   const dt1 = m <= 1e-15 ? max(1e-6, dt0 * 1e-3) : Math.pow(10.0, -(2.0 + Math.log10(m)) / order);
   return max(min(min(100.0 * dt0, dt1), dtmax), dtmin);
@@ -447,11 +451,13 @@ export function erkSolve(blk: usize): i32 {
   const aIdx = ptrAt(tab, T_IDX);
   const aCoef = ptrAt(tab, T_COEF);
   // One to seven states: the step attempt is smallAttempt's (scalarAttempt's for one).
-  const small = n >= 1 && n <= 7 && end >= 1;
-  // eest / n as eest · (1/n) when n is a power of two: the same value (both are the exact
+  // The error norm's components: all n, or the leading ones of a seminorm.
+  const nn = normLength(blk, n);
+  const small = n >= 1 && n <= 7 && end >= 1 && nn == n;
+  // eest / nn as eest · (1/nn) when nn is a power of two: the same value (both are the exact
   // quotient, rounded once), without a division on the step's chain of dependent operations.
-  const nPow2 = n > 0 && (n & (n - 1)) == 0;
-  const invN = 1.0 / <f64>n;
+  const nPow2 = nn > 0 && (nn & (nn - 1)) == 0;
+  const invN = 1.0 / <f64>nn;
   const fTape = ptrAt(blk, B_TAPE);
   const fFunc = <u32>ptrAt(blk, B_FUNC);
   const fRegs = ptrAt(blk, B_REGS);
@@ -548,16 +554,16 @@ export function erkSolve(blk: usize): i32 {
     let dtNext = dt;
     if (adaptive) {
       // err = dt · Σ btilde_j k_j, scaled and summed in the same pass.
-      if (!normDone) eest = errorNorm(dts, errCoef, errIdx, errN, kbase, stride, uprev, u, atolV, rtolV, atolS, rtolS, n);
+      if (!normDone) eest = errorNorm(dts, errCoef, errIdx, errN, kbase, stride, uprev, u, atolV, rtolV, atolS, rtolS, nn);
       if (errKind == 2) {
         // DOP853 (Hairer): EEst = E5 / sqrt(n·(E5 + 0.01·E3)) with E = Σ (err_i/sc_i)².
         const e5 = eest;
-        const e3 = errorNorm(dts, ptrAt(tab, T_ERR3_COEF), ptrAt(tab, T_ERR3_IDX), i32At(tab, T_ERR3_N), kbase, stride, uprev, u, atolV, rtolV, atolS, rtolS, n);
+        const e3 = errorNorm(dts, ptrAt(tab, T_ERR3_COEF), ptrAt(tab, T_ERR3_IDX), i32At(tab, T_ERR3_N), kbase, stride, uprev, u, atolV, rtolV, atolS, rtolS, nn);
         let deno = e5 + 0.01 * e3;
         if (deno <= 0) deno = 1.0;
-        eest = e5 / sqrt(<f64>n * deno);
+        eest = e5 / sqrt(<f64>nn * deno);
       } else {
-        eest = sqrt(nPow2 ? eest * invN : eest / <f64>n);
+        eest = sqrt(nPow2 ? eest * invN : eest / <f64>nn);
       }
       if (isNaN(eest)) eest = Infinity;
       const logE = Math.log(eest);

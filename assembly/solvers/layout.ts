@@ -88,10 +88,18 @@ export const B_NSWITCH = 67; // switches between a nonstiff and a stiff method
 export const B_BAND = 160; // 1: J has B_KL subdiagonals and B_KU superdiagonals, stored as bands
 export const B_KL = 161;
 export const B_KU = 162;
+// --- right-hand sides the engine builds on a model (engine-rhs.ts), and the error seminorm
+export const B_RHS_KIND = 163; // RHS_*: f is the engine's own function of the model in B_RHS_CTX (0: none)
+export const B_RHS_CTX = 164; // pointer to that right-hand side's context block
+export const B_NORM_N = 165; // error norms read the first B_NORM_N components only (0: all n)
 export const B_SIZE = 168;
 
 // Dense record: t_start, dt, t_end, extrasDone, then u_start (n), then every stage (n each).
 export const DENSE_HEAD = 4;
+
+// Kinds of engine-built right-hand side (B_RHS_KIND).
+export const RHS_DUAL = 1; // u and its tangents S carried together: [f; J·S + ∂f/∂p·W] (forward-dual.ts)
+export const RHS_ADJOINT = 2; // a continuous adjoint's backward equations (adjoint-rhs.ts)
 
 // Tableau block (f64 slots; pointers to i32 arrays stored as f64):
 export const T_S = 0; // stages in a step, the end-of-step evaluation included

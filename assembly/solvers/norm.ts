@@ -1,5 +1,18 @@
 // Error norms, as OrdinaryDiffEq forms them: RMS over components of a scaled residual.
 
+import { B_NORM_N } from './layout';
+import { i32At } from './block';
+
+/**
+ * How many leading components the error norms read: all n, or B_NORM_N when a solve asks for
+ * a seminorm (sensitivities and adjoint quadratures carried along without steering the step,
+ * as SciMLSensitivity's seminorms).
+ */
+export function normLength(blk: usize, n: i32): i32 {
+  const m = i32At(blk, B_NORM_N);
+  return m > 0 && m < n ? m : n;
+}
+
 /**
  * Σ_i (err_i / (abstol_i + max(|a_i|, |b_i|) · reltol_i))² with err = dt · Σ_q coefs[q] k_{idxs[q]}
  * formed on the fly (a = u_n, b = u_{n+1}): one pass over the stages and states, no error

@@ -6,6 +6,7 @@ import { B_MASS, B_NNONLIN, B_NSOLVE, T_B_POLY, T_DEG } from './layout';
 import { B_RADAU_THETA, B_RADAU_FACCON, B_RADAU_HHFAC, B_RADAU_NEWT, RADAU_K, RADAU_Z, RADAU_W, RADAU_FS, RADAU_DT, RADAU_SCAL, RADAU_E, RADAU_C, RADAU_F0 } from './layout-radau';
 import { f64At, setF64, ptrAt, i32At } from './block';
 import { evalF } from './erk';
+import { normLength } from './norm';
 import { bump, solveW, scaleVec, formFactorW, massTimes } from './wmatrix';
 import { luFactorComplex, luSolveComplex } from '../linalg/lu-complex';
 
@@ -278,7 +279,7 @@ export function estimate(
     store<f64>(tmp + off, load<f64>(f0 + off) + load<f64>(ev + off));
   }
   solveE1(blk, w, piv, n, tmp, dts);
-  let err = rms(tmp, scal, n);
+  let err = rms(tmp, scal, normLength(blk, n));
   if (err >= 1.0 && refine) {
     for (let i = 0; i < n; i++) {
       const off = <usize>i << 3;
@@ -290,7 +291,7 @@ export function estimate(
       store<f64>(tmp + off, load<f64>(fs + off) + load<f64>(ev + off));
     }
     solveE1(blk, w, piv, n, tmp, dts);
-    err = rms(tmp, scal, n);
+    err = rms(tmp, scal, normLength(blk, n));
   }
   // NaN reads as a rejection.
   return isNaN(err) ? Infinity : max(err, 1e-10);

@@ -65,7 +65,7 @@ import {
   RET_ABORTED,
 } from './layout';
 import { combine, copyVec, axpyTo, allFinite } from '../linalg/vector';
-import { errorNorm } from './norm';
+import { errorNorm, normLength } from './norm';
 import { f64At, setF64, ptrAt, i32At } from './block';
 import { piReject, piAccept } from './controller';
 import { evalF, interpolateStep } from './erk';
@@ -149,7 +149,7 @@ function attempt23(
     if (!adaptive) return 0.0;
   }
   // err = dt·(k1 − 2·k2 + k3)/6, the weights are the block's error weights.
-  return errorNorm(dts, ptrAt(tab, T_ERR_COEF), ptrAt(tab, T_ERR_IDX), i32At(tab, T_ERR_N), kbase, stride, uprev, u, atolV, rtolV, atolS, rtolS, n);
+  return errorNorm(dts, ptrAt(tab, T_ERR_COEF), ptrAt(tab, T_ERR_IDX), i32At(tab, T_ERR_N), kbase, stride, uprev, u, atolV, rtolV, atolS, rtolS, normLength(blk, n));
 }
 
 /** One attempt of a method in the general (Rodas) form; returns as attempt23. */
@@ -201,7 +201,7 @@ function attemptRodas(
   }
   combine(u, uprev, dts, ptrAt(tab, R_B_COEF), ptrAt(tab, R_B_IDX), i32At(tab, R_B_N), kbase, stride, n);
   if (!adaptive) return 0.0;
-  return errorNorm(dts, ptrAt(tab, T_ERR_COEF), ptrAt(tab, T_ERR_IDX), i32At(tab, T_ERR_N), kbase, stride, uprev, u, atolV, rtolV, atolS, rtolS, n);
+  return errorNorm(dts, ptrAt(tab, T_ERR_COEF), ptrAt(tab, T_ERR_IDX), i32At(tab, T_ERR_N), kbase, stride, uprev, u, atolV, rtolV, atolS, rtolS, normLength(blk, n));
 }
 
 /** Exported for TypeScript: interpolation inside the current step (callbacks, Solution.at). */
@@ -337,7 +337,7 @@ export function rosenbrockSolve(blk: usize): i32 {
         ? attempt23(blk, tab, n, kbase, stride, uprev, u, tmp, f0, fs, f1, dT, w, piv, mass, t, dts, tnew, adaptive, atolV, rtolV, atolS, rtolS)
         : attemptRodas(blk, tab, n, kbase, stride, uprev, u, tmp, f0, fs, dT, w, piv, mass, t, dts, adaptive, atolV, rtolV, atolS, rtolS);
       if (sum < 0) return finish(blk, t, RET_ABORTED);
-      eest = sqrt(sum / <f64>n);
+      eest = sqrt(sum / <f64>normLength(blk, n));
     }
     let dtNext = dt;
     if (adaptive) {

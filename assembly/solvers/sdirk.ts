@@ -50,7 +50,7 @@ import { stiffSwitch } from './stiffness';
 import { startSolve, stepToStop, stepHitsStop, endSolve, finish } from './drive';
 import { acceptStep, stepEnd, stepSaveIdx, stepStopIdx, STEP_ABORT, STEP_EVENT, STEP_TERMINATE } from './accepted';
 import { newtonSolve, NEWTON_CONVERGED, NEWTON_RHS_THREW } from './newton';
-import { scaledRms } from './norm';
+import { scaledRms, normLength } from './norm';
 
 // OrdinaryDiffEq.jl NLNewton's fast_convergence_cutoff (lib/OrdinaryDiffEqNonlinearSolve/src/type.jl).
 const FAST_CONVERGENCE: f64 = 0.2;
@@ -306,9 +306,9 @@ export function sdirkSolve(blk: usize): i32 {
           }
           solveW(blk, w, piv, n, dz);
         }
-        eest = scaledRms(dz, uprev, u, atolV, rtolV, atolS, rtolS, n);
+        eest = scaledRms(dz, uprev, u, atolV, rtolV, atolS, rtolS, normLength(blk, n));
       } else if (kind == SD_KIND_DD2 ? nhist >= 1 : nhist >= 2) {
-        eest = divided(kind, n, dts, t, tnew, th1, th2, u, uprev, h1, h2, dz, atolV, rtolV, atolS, rtolS);
+        eest = divided(kind, n, dts, t, tnew, th1, th2, u, uprev, h1, h2, dz, atolV, rtolV, atolS, rtolS, normLength(blk, n));
       }
       if (isNaN(eest)) eest = Infinity;
       const logE = Math.log(eest);
@@ -394,7 +394,7 @@ export function sdirkSolve(blk: usize): i32 {
  */
 function divided(
   kind: i32, n: i32, dt: f64, t: f64, tnew: f64, tp: f64, tp2: f64, u: usize, uprev: usize,
-  up2: usize, up3: usize, e: usize, atolV: usize, rtolV: usize, atolS: f64, rtolS: f64,
+  up2: usize, up3: usize, e: usize, atolV: usize, rtolV: usize, atolS: f64, rtolS: f64, nn: i32,
 ): f64 {
   const dt1 = dt * (tnew - tp);
   const dt2 = (t - tp) * (tnew - tp);
@@ -423,5 +423,5 @@ function divided(
       store<f64>(e + off, r * abs((dd31 - dd30) / dt5));
     }
   }
-  return scaledRms(e, uprev, u, atolV, rtolV, atolS, rtolS, n);
+  return scaledRms(e, uprev, u, atolV, rtolV, atolS, rtolS, nn);
 }

@@ -129,6 +129,18 @@ export class Engine {
     return this.top;
   }
 
+  /** The highest arena top since `resetPeak` (bytes above the permanent tables). */
+  get peakInUse(): number {
+    return Math.max(this.peakTop, this.top) - this.permEnd;
+  }
+
+  /** Starts measuring the arena's high-water mark afresh (from what is in use now). */
+  resetPeak(): void {
+    this.peakTop = this.top;
+  }
+
+  private peakTop = 0;
+
   release(mark: number): void {
     if (mark < this.permEnd || mark > this.top) throw new Error('difflux: arena released out of order');
     this.top = mark;
@@ -148,6 +160,7 @@ export class Engine {
     }
     this.ensure(end);
     this.top = end;
+    if (end > this.peakTop) this.peakTop = end;
     return ptr;
   }
 

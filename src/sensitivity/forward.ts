@@ -1,7 +1,7 @@
 /**
- * `sensitivity(prob, alg, options)`: solves the forward sensitivity equations of a model
- * problem (see augment.ts) with any algorithm and splits each saved augmented state into
- * u, S = du/dp and, when asked, du/du0.
+ * `sensitivity(prob, alg, options)`: forward sensitivities du/dp (and du/du0) at the saved
+ * times, by the augmented sensitivity equations (ForwardSensitivity, augment.ts) or by dual
+ * numbers through the solver (ForwardDiffSensitivity, forward-diff.ts).
  */
 import { ODEProblem } from '../solve/problem.js';
 import { solve } from '../solve/solve.js';
@@ -10,35 +10,25 @@ import type { SolveOptions } from '../solve/options.js';
 import type { Algorithm } from '../solve/algorithms.js';
 import type { AutoAlgorithm } from '../solve/auto.js';
 import type { ReturnCode } from '../solve/retcode.js';
-import { augmentedModel, type AugmentedModel } from './augment.js';
+import type { Model } from '../model/model.js';
+import { augmentedModel } from './augment.js';
+import { checkModelProblem, extendTolerance } from './request.js';
+import { forwardDiffSensitivities, type ForwardSensitivities } from './forward-diff.js';
+import { checkSensealg, type ForwardSensitivityAlgorithm, type ForwardDiffSensitivityAlgorithm } from './sensealg.js';
 
-/**
- * The augmented forward sensitivity equations u' = f, S' = J·S + ∂f/∂p, as
- * DifferentialEquations.jl's `ForwardSensitivity()`: O(parameters) work, no stored history.
- */
-export interface ForwardSensitivityAlgorithm {
-  readonly kind: 'sensitivity';
-  readonly name: 'ForwardSensitivity';
-}
-
-/** The forward sensitivity algorithm (the only `sensealg` so far). */
-export function ForwardSensitivity(): ForwardSensitivityAlgorithm {
-  return Object.freeze({ kind: 'sensitivity', name: 'ForwardSensitivity' });
-}
-
-/** Options of `sensitivity`: those of `solve` (no callbacks yet), plus `du0`. */
+/** Options of `sensitivity`: those of `solve` (no callbacks), plus `du0` and `sensealg`. */
 export interface SensitivityOptions extends Omit<SolveOptions, 'callback'> {
   /** Also carry du/du0 (n more columns, S(t0) = I) and return it as `Su0`. Default false. */
   du0?: boolean;
-  /** How the sensitivities are computed. Default (and only): `ForwardSensitivity()`. */
-  sensealg?: ForwardSensitivityAlgorithm;
+  /** How the sensitivities are computed: `ForwardSensitivity()` (default) or `ForwardDiffSensitivity()`. */
+  sensealg?: ForwardSensitivityAlgorithm | ForwardDiffSensitivityAlgorithm;
 }
 
 /** What `sensitivity` returns. */
 export interface SensitivityResult {
   /**
-   * The solution of the augmented problem (its `prob.model` has states u, then S row by row,
-   * and the flat parameters; retcode, stats).
+   * The solution of the augmented problem (states u, then S row by row; with
+   * ForwardDiffSensitivity and several chunks, the first chunk's).
    */
   readonly sol: Solution<Float64Array>;
   /** Saved times. */
@@ -53,73 +43,31 @@ export interface SensitivityResult {
   readonly retcode: ReturnCode;
 }
 
-/** Checks `sensealg`: undefined or ForwardSensitivity(). */
-export function checkSensealg(s: unknown, where: string): void {
-  if (s === undefined) return;
-  const name = s !== null && typeof s === 'object' ? (s as { name?: unknown }).name : undefined;
-  if (name !== 'ForwardSensitivity' || (s as { kind?: unknown }).kind !== 'sensitivity') {
-    throw new TypeError(`${where}: sensealg must be ForwardSensitivity() (the only sensitivity algorithm so far), got ${typeof name === 'string' ? name : String(s)}`);
-  }
-}
-
-/** The augmented problem of `prob`, checked: a model problem without a mass matrix or user Jacobian. */
-export function augmentedProblem<P>(prob: ODEProblem<P>, withU0: boolean, where: string): { aug: AugmentedModel; problem: ODEProblem<Float64Array> } {
-  if (!(prob instanceof ODEProblem)) throw new TypeError(`${where}: the first argument must be an ODEProblem`);
-  const model = prob.model;
-  if (!model || !prob.paramVector) {
-    throw new TypeError(`${where}: ForwardSensitivity needs an \`ode\` model (ode\`…\` or Model.fromGraph) for now; a JavaScript function f has no symbolic derivatives`);
-  }
-  if (prob.massMatrix) throw new Error(`${where}: problems with a mass matrix are not supported by ForwardSensitivity yet`);
-  if (prob.jac || prob.tgrad || prob.bandwidth) {
-    throw new Error(`${where}: jac, tgrad and jacPrototype do not apply to the sensitivity equations (their Jacobian comes from the model); leave them out`);
-  }
+/** Solves the symbolic augmented problem and splits the saved states. */
+function augmentedSensitivities(
+  prob: ODEProblem<unknown>, model: Model, p: Float64Array, alg: Algorithm | AutoAlgorithm | string | undefined,
+  options: SolveOptions, withU0: boolean, where: string,
+): ForwardSensitivities {
   const aug = augmentedModel(model, withU0);
   const { n, m, np } = aug;
   const u0 = new Float64Array(n * (1 + m));
   u0.set(prob.u0);
   // S(t0) = [0 | I]: u0 does not depend on p, and du0/du0 is the identity.
   if (withU0) for (let i = 0; i < n; i++) u0[n + i * m + np + i] = 1;
-  const problem = new ODEProblem(aug.model, u0, [prob.tspan[0], prob.tspan[1]], prob.paramVector);
-  return { aug, problem };
-}
-
-/** Per-component tolerances of u extended to the augmented state: row i of S takes u_i's. */
-function extendTolerance(tol: number | ArrayLike<number> | undefined, aug: AugmentedModel, name: string, where: string): number | Float64Array | undefined {
-  if (tol === undefined || typeof tol === 'number') return tol;
-  const { n, m } = aug;
-  if (tol == null || typeof tol.length !== 'number' || tol.length !== n) {
-    throw new RangeError(`${where}: ${name} must be a number or ${n} values (one per state)`);
-  }
-  const out = new Float64Array(n * (1 + m));
-  for (let i = 0; i < n; i++) {
-    out[i] = tol[i];
-    out.fill(tol[i], n + i * m, n + (i + 1) * m);
-  }
-  return out;
-}
-
-/** Solves the augmented problem and splits the saved states. */
-export function runSensitivity<P>(prob: ODEProblem<P>, alg: Algorithm | AutoAlgorithm | string | undefined, options: SensitivityOptions, where: string): SensitivityResult {
-  if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object`);
-  const { du0, sensealg, ...rest } = options as SensitivityOptions & { callback?: unknown };
-  checkSensealg(sensealg, where);
-  if ((rest as { callback?: unknown }).callback !== undefined) throw new Error(`${where}: callbacks are not supported with ForwardSensitivity yet`);
-  if (du0 !== undefined && typeof du0 !== 'boolean') throw new TypeError(`${where}: du0 must be true or false, got ${String(du0)}`);
-  const { aug, problem } = augmentedProblem(prob, !!du0, where);
-  const solveOptions = { ...rest } as SolveOptions;
-  const abstol = extendTolerance(rest.abstol, aug, 'abstol', where);
-  const reltol = extendTolerance(rest.reltol, aug, 'reltol', where);
-  if (abstol !== undefined) solveOptions.abstol = abstol;
-  if (reltol !== undefined) solveOptions.reltol = reltol;
-  const sol = solve(problem, alg, solveOptions);
-  const { n, m, np } = aug;
+  const problem = new ODEProblem(aug.model, u0, [prob.tspan[0], prob.tspan[1]], p);
+  const o: SolveOptions = { ...options };
+  const abstol = extendTolerance(options.abstol, n, m, where, 'abstol');
+  const reltol = extendTolerance(options.reltol, n, m, where, 'reltol');
+  if (abstol !== undefined) o.abstol = abstol;
+  if (reltol !== undefined) o.reltol = reltol;
+  const sol = solve(problem, alg, o);
   const u: Float64Array[] = [];
   const S: Float64Array[] = [];
   const Su0: Float64Array[] = [];
   for (const x of sol.u) {
     u.push(x.slice(0, n));
     const Sp = new Float64Array(n * np);
-    const Sx = du0 ? new Float64Array(n * n) : undefined;
+    const Sx = withU0 ? new Float64Array(n * n) : undefined;
     for (let i = 0; i < n; i++) {
       const row = n + i * m;
       Sp.set(x.subarray(row, row + np), i * np);
@@ -128,20 +76,32 @@ export function runSensitivity<P>(prob: ODEProblem<P>, alg: Algorithm | AutoAlgo
     S.push(Sp);
     if (Sx) Su0.push(Sx);
   }
-  return {
-    sol,
-    t: sol.t,
-    u,
-    S,
-    ...(du0 ? { Su0 } : {}),
-    retcode: sol.retcode,
-  };
+  return { sol, t: sol.t, u, S, ...(withU0 ? { Su0 } : {}), retcode: sol.retcode };
+}
+
+/**
+ * Forward sensitivities by the chosen forward mode (the symbolic equations unless
+ * `sensealg` is ForwardDiffSensitivity).
+ */
+export function forwardSensitivities(
+  prob: ODEProblem<unknown>, alg: Algorithm | AutoAlgorithm | string | undefined, options: SolveOptions,
+  withU0: boolean, sensealg: ForwardSensitivityAlgorithm | ForwardDiffSensitivityAlgorithm, where: string,
+): ForwardSensitivities {
+  const { model, paramVector } = checkModelProblem(prob, sensealg.name, where);
+  if (sensealg.name === 'ForwardDiffSensitivity') {
+    return forwardDiffSensitivities(prob, model, paramVector, alg, options, withU0, sensealg, where);
+  }
+  return augmentedSensitivities(prob, model, paramVector, alg, options, withU0, where);
 }
 
 /**
  * Forward sensitivities of a model problem: u(t) and du/dp (and du/du0 with `du0: true`) at
- * the saved times, from the augmented equations solved with `alg` (any algorithm, explicit
- * or stiff). The sensitivities take part in the error norm.
+ * the saved times, with `alg` (any algorithm, explicit or stiff).
+ *
+ * With `ForwardSensitivity()` (the default) the augmented equations u' = f, S' = J·S + ∂f/∂p
+ * are solved and the sensitivities take part in the error norm. With
+ * `ForwardDiffSensitivity()` dual numbers ride through the solver's own steps, which the
+ * error norm on u alone chooses: S is the derivative of the computed solution.
  *
  * ```ts
  * const { t, u, S } = sensitivity(new ODEProblem(lv, [1, 1], [0, 10], [1.5, 1, 3, 1]), Tsit5(), { saveat: 1, reltol: 1e-8 });
@@ -150,5 +110,15 @@ export function runSensitivity<P>(prob: ODEProblem<P>, alg: Algorithm | AutoAlgo
  * A failed integration returns its retcode with the points saved before the failure.
  */
 export function sensitivity<P>(prob: ODEProblem<P>, alg?: Algorithm | AutoAlgorithm | string, options: SensitivityOptions = {}): SensitivityResult {
-  return runSensitivity(prob, alg, options, 'sensitivity');
+  const where = 'sensitivity';
+  if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object`);
+  const { du0, sensealg, ...rest } = options as SensitivityOptions & { callback?: unknown };
+  const s = checkSensealg(sensealg, where);
+  if (s && s.name !== 'ForwardSensitivity' && s.name !== 'ForwardDiffSensitivity') {
+    throw new TypeError(`${where}: sensealg must be ForwardSensitivity() or ForwardDiffSensitivity() (forward modes give du/dp); ${s.name} gives gradients: use gradient()`);
+  }
+  if ((rest as { callback?: unknown }).callback !== undefined) throw new Error(`${where}: callbacks are not supported with sensitivities yet`);
+  if (du0 !== undefined && typeof du0 !== 'boolean') throw new TypeError(`${where}: du0 must be true or false, got ${String(du0)}`);
+  const mode = (s ?? { kind: 'sensitivity', name: 'ForwardSensitivity' }) as ForwardSensitivityAlgorithm | ForwardDiffSensitivityAlgorithm;
+  return forwardSensitivities(prob as ODEProblem<unknown>, alg, rest as SolveOptions, !!du0, mode, where);
 }

@@ -1,31 +1,30 @@
 /**
- * `gradient(prob, alg, { saveat, loss, … })`: the gradient of a loss over the saved points
- * with respect to p and u0, by the chain rule over the forward sensitivities:
- * dL/dp = Σ_i (dL/du_i)ᵀ·S_i, dL/du0 = Σ_i (dL/du_i)ᵀ·(du_i/du0).
+ * `gradient(prob, alg, { saveat, loss, sensealg, … })`: the gradient of a loss over the saved
+ * points with respect to p and u0, by any of the sensitivity algorithms (sensealg.ts), all
+ * behind this one call.
  */
 import type { ODEProblem } from '../solve/problem.js';
 import type { Algorithm } from '../solve/algorithms.js';
 import type { AutoAlgorithm } from '../solve/auto.js';
+import { defaultAlgorithm } from '../solve/auto.js';
 import type { ReturnCode } from '../solve/retcode.js';
-import { runSensitivity, type SensitivityOptions } from './forward.js';
+import type { SolveOptions } from '../solve/options.js';
+import { getEngine } from '../runtime/engine.js';
+import { readLoss, type Loss } from './loss.js';
+import { checkModelProblem, chainRule, GradientSolveError, type GradientOutcome, type GradientRequest } from './request.js';
+import { checkSensealg, defaultSensealg, type SensitivityAlgorithm, type SensitivityAlgorithmName } from './sensealg.js';
+import { forwardSensitivities } from './forward.js';
 
-/**
- * A loss term at saved point i: returns its value and writes ∂(term)/∂u into `dLdu` (n
- * values, zeros on entry).
- */
-export type LossFunction = (u: Float64Array, t: number, i: number, dLdu: Float64Array) => number;
+export type { Loss, LossFunction, FinalLoss } from './loss.js';
+export { GradientSolveError } from './request.js';
 
-/**
- * The loss: `'sum'` (the sum of every saved value), `{ l2: data }` (Σ_i ‖u_i − data_i‖², data
- * one state per saved point), or a LossFunction summed over the saved points.
- */
-export type Loss = 'sum' | { l2: ArrayLike<ArrayLike<number>> } | LossFunction;
-
-/** Options of `gradient`: those of `sensitivity`, the loss, and whether to return du0. */
-export interface GradientOptions extends Omit<SensitivityOptions, 'du0'> {
-  /** The loss over the saved points. Default `'sum'`. */
+/** Options of `gradient`: those of `solve` (no callbacks), the loss, the sensealg and du0. */
+export interface GradientOptions extends Omit<SolveOptions, 'callback'> {
+  /** The loss over the saved points (or `{ final: … }` at the end of the span). Default `'sum'`. */
   loss?: Loss;
-  /** Also return dL/du0 (n more sensitivity columns). Default true. */
+  /** How the gradient is computed. Default: `defaultSensealg(states, parameters)`. */
+  sensealg?: SensitivityAlgorithm;
+  /** Also return dL/du0. Default true. */
   du0?: boolean;
 }
 
@@ -39,107 +38,88 @@ export interface GradientResult {
   readonly du0?: Float64Array;
   /** Saved times the loss read. */
   readonly t: Float64Array;
-  /** The augmented solve's retcode (always 'Success': a failed solve throws). */
+  /** Always 'Success': a failed solve throws a GradientSolveError. */
   readonly retcode: ReturnCode;
+  /** The sensitivity algorithm that ran. */
+  readonly sensealg: SensitivityAlgorithmName;
+  /** Peak WebAssembly memory the gradient used above what was in use before it (bytes). */
+  readonly peakBytes: number;
 }
 
-/** Thrown when the solve behind a gradient fails: `retcode` says why. */
-export class GradientSolveError extends Error {
-  constructor(readonly retcode: ReturnCode, readonly t: number) {
-    super(`gradient: the solve failed with retcode ${retcode} at t = ${t}; no gradient`);
-    this.name = 'GradientSolveError';
-  }
-}
+/** A gradient method: the forward and backward passes of one sensealg. */
+export type GradientMethod = (req: GradientRequest, sensealg: SensitivityAlgorithm) => GradientOutcome;
 
-function finiteOrThrow(x: unknown, what: string): number {
-  if (typeof x !== 'number' || !Number.isFinite(x)) throw new RangeError(`gradient: ${what} is ${String(x)}; it must be a finite number`);
-  return x;
-}
+/** Forward modes: sensitivities at the saved points, then the chain rule. */
+const forwardGradient: GradientMethod = (req, sensealg) => {
+  const r = forwardSensitivities(req.prob, req.alg, req.options, req.du0, sensealg as Parameters<typeof forwardSensitivities>[4], req.where);
+  if (r.retcode !== 'Success') throw new GradientSolveError(r.retcode, r.t.length > 0 ? r.t[r.t.length - 1] : req.prob.tspan[0], req.where);
+  const { value, grads } = req.loss.evaluate(r.u, r.t, req.n);
+  return { loss: value, ...chainRule(grads, r.S, r.Su0, req.n, req.np), t: r.t, retcode: r.retcode };
+};
 
-/** (value, dL/du) at each saved point for the chosen loss. */
-function lossTerms(loss: Loss, u: Float64Array[], t: Float64Array, n: number): { value: number; grads: Float64Array[] } {
-  const grads: Float64Array[] = [];
-  let value = 0;
-  if (loss === 'sum') {
-    for (const x of u) {
-      for (let i = 0; i < n; i++) value += x[i];
-      grads.push(new Float64Array(n).fill(1));
-    }
-    return { value, grads };
-  }
-  if (typeof loss === 'function') {
-    u.forEach((x, k) => {
-      const g = new Float64Array(n);
-      const v = finiteOrThrow(loss(x.slice(), t[k], k, g), `the loss function's value at saved point ${k} (t = ${t[k]})`);
-      g.forEach((gi, i) => finiteOrThrow(gi, `dLdu[${i}] at saved point ${k} (t = ${t[k]})`));
-      value += v;
-      grads.push(g);
-    });
-    return { value, grads };
-  }
-  if (loss !== null && typeof loss === 'object' && 'l2' in loss && Object.keys(loss).length === 1) {
-    const data = loss.l2;
-    if (data == null || typeof data.length !== 'number') throw new TypeError('gradient: loss.l2 must be an array with one state per saved point');
-    if (data.length !== u.length) {
-      throw new RangeError(`gradient: loss.l2 has ${data.length} points but the solve saved ${u.length} (give saveat the data's times)`);
-    }
-    u.forEach((x, k) => {
-      const d = data[k];
-      if (d == null || typeof d.length !== 'number' || d.length !== n) {
-        throw new RangeError(`gradient: loss.l2[${k}] must have ${n} values (one per state), got ${d == null || typeof d.length !== 'number' ? String(d) : d.length}`);
-      }
-      const g = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const r = x[i] - finiteOrThrow(d[i], `loss.l2[${k}][${i}]`);
-        value += r * r;
-        g[i] = 2 * r;
-      }
-      grads.push(g);
-    });
-    return { value, grads };
-  }
-  throw new TypeError(`gradient: unknown loss ${typeof loss === 'object' ? JSON.stringify(loss) : String(loss)}; use 'sum', { l2: data } or a function (u, t, i, dLdu) => number`);
-}
+const METHODS: Partial<Record<SensitivityAlgorithmName, GradientMethod>> = {
+  ForwardSensitivity: forwardGradient,
+  ForwardDiffSensitivity: forwardGradient,
+};
+
+/** The keys of the options that are not solve options. */
+const OWN_KEYS = ['loss', 'sensealg', 'du0'];
 
 /**
- * The gradient of a loss over the saved points with respect to p (and u0), by forward
- * sensitivities (`ForwardSensitivity()`, the default `sensealg`) of an `ode` model problem.
+ * The gradient of a loss over a solve's saved points with respect to p (and u0).
  *
  * ```ts
- * const { loss, dp, du0 } = gradient(prob, Tsit5(), { saveat: 0.5, loss: { l2: data }, reltol: 1e-8 });
+ * const { loss, dp, du0 } = gradient(prob, Tsit5(), {
+ *   saveat: 0.5, loss: { l2: data }, reltol: 1e-8,
+ *   sensealg: InterpolatingAdjoint({ checkpointing: true }),
+ * });
  * ```
- * With every step saved (no `saveat`), the loss reads the states at the steps the solver
- * took; their times depend on p, and the gradient treats them as fixed. A failed solve
- * throws a GradientSolveError carrying its retcode.
+ * The loss reads the points `solve` saves with the same options (every step when there is
+ * no `saveat`; the step times are then held fixed). A failed solve throws a
+ * GradientSolveError carrying its retcode.
  */
 export function gradient<P>(prob: ODEProblem<P>, alg?: Algorithm | AutoAlgorithm | string, options: GradientOptions = {}): GradientResult {
-  if (options === null || typeof options !== 'object') throw new TypeError('gradient: options must be an object');
-  const { loss = 'sum', du0 = true, ...rest } = options;
-  if (typeof du0 !== 'boolean') throw new TypeError(`gradient: du0 must be true or false, got ${String(du0)}`);
-  if (!(loss === 'sum' || typeof loss === 'function' || (loss !== null && typeof loss === 'object' && 'l2' in loss))) {
-    throw new TypeError(`gradient: unknown loss ${typeof loss === 'object' ? JSON.stringify(loss) : String(loss)}; use 'sum', { l2: data } or a function (u, t, i, dLdu) => number`);
+  const where = 'gradient';
+  if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object`);
+  const { loss = 'sum', du0 = true, sensealg, ...rest } = options;
+  if (typeof du0 !== 'boolean') throw new TypeError(`${where}: du0 must be true or false, got ${String(du0)}`);
+  if ((rest as { callback?: unknown }).callback !== undefined) throw new Error(`${where}: callbacks are not supported in gradients yet`);
+  const lossTerms = readLoss(loss, where);
+  const given = checkSensealg(sensealg, where);
+  const { model, paramVector } = checkModelProblem(prob, given?.name ?? 'gradient', where);
+  const n = model.length;
+  const np = paramVector.length;
+  const chosen = given ?? defaultSensealg(n, np);
+  const method = METHODS[chosen.name];
+  if (!method) throw new Error(`${where}: ${chosen.name} is not available in this build`);
+  const solveOptions: SolveOptions = { ...rest };
+  for (const k of OWN_KEYS) delete (solveOptions as Record<string, unknown>)[k];
+  if (lossTerms.final) {
+    if (rest.saveat !== undefined) throw new Error(`${where}: a { final: … } loss reads u at the end of the span only; leave saveat out`);
+    solveOptions.saveat = [prob.tspan[1]];
   }
-  const r = runSensitivity(prob, alg, { ...rest, du0 }, 'gradient');
-  if (r.retcode !== 'Success') {
-    const t = r.t.length > 0 ? r.t[r.t.length - 1] : prob.tspan[0];
-    throw new GradientSolveError(r.retcode, t);
+  // The default algorithm is chosen for the model's own size and tolerance, not for the
+  // larger state a sensitivity method may integrate.
+  let a = alg;
+  if (a === undefined) {
+    const rt = typeof rest.reltol === 'number' ? rest.reltol : rest.reltol ? Math.min(...Array.from(rest.reltol)) : 1e-3;
+    a = defaultAlgorithm(n, rt, false);
   }
-  const n = prob.u0.length;
-  const np = r.S.length > 0 ? r.S[0].length / n : 0;
-  const { value, grads } = lossTerms(loss, r.u, r.t, n);
-  const dp = new Float64Array(np);
-  const dx = du0 ? new Float64Array(n) : undefined;
-  grads.forEach((g, k) => {
-    const S = r.S[k];
-    for (let i = 0; i < n; i++) {
-      const gi = g[i];
-      if (gi === 0) continue;
-      for (let j = 0; j < np; j++) dp[j] += gi * S[i * np + j];
-      if (dx) {
-        const Su0 = r.Su0![k];
-        for (let j = 0; j < n; j++) dx[j] += gi * Su0[i * n + j];
-      }
-    }
-  });
-  return { loss: value, dp, ...(dx ? { du0: dx } : {}), t: r.t, retcode: r.retcode };
+  const req: GradientRequest = {
+    prob: prob as ODEProblem<unknown>, model, paramVector, n, np, alg: a, options: solveOptions, loss: lossTerms, du0, where,
+  };
+  const eng = getEngine();
+  const before = eng.inUse;
+  eng.resetPeak();
+  const out = method(req, chosen);
+  const peakBytes = eng.peakInUse - before;
+  return {
+    loss: out.loss,
+    dp: out.dp,
+    ...(du0 ? { du0: out.du0 ?? new Float64Array(n) } : {}),
+    t: out.t,
+    retcode: out.retcode,
+    sensealg: chosen.name,
+    peakBytes,
+  };
 }

@@ -14,6 +14,7 @@ import { EventRunner } from './events.js';
 import { retcodeName } from './retcode.js';
 import { Solution, type DenseData, type SolveStats } from './solution.js';
 import { RhsCaller } from './rhs.js';
+import { attachEngineRhs } from './engine-rhs.js';
 import { loadTape } from '../model/evaluate.js';
 import { defaultAlgorithm, isAutoAlgorithm, AutoTsit5, AutoVern7, type AutoAlgorithm } from './auto.js';
 
@@ -433,7 +434,10 @@ class OutputBuffer {
  */
 export function attachModel(eng: Engine, blk: number, prob: ODEProblem<unknown>): void {
   const model = prob.model;
-  if (!model) return;
+  if (!model) {
+    attachEngineRhs(eng, blk, prob);
+    return;
+  }
   // The tape is loaded (and its parameter-only part computed) even when the model's emitted
   // WebAssembly function is what the engine calls: the copy is small.
   const { pCode, pRegs } = loadTape(eng, model.tape, prob.paramVector!);

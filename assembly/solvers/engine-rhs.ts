@@ -1,0 +1,18 @@
+// Right-hand sides the engine builds on a compiled model, for solves whose state is more
+// than the model's: the forward-mode (dual) sensitivity state and the continuous adjoints'
+// backward equations. TypeScript marks such a solve with B_RHS_KIND (and leaves B_TAPE 0, so
+// the Jacobian of these right-hand sides comes from finite differences); every evaluation
+// of f then lands here instead of in JavaScript.
+
+import { B_RHS_KIND, B_RHS_CTX, RHS_DUAL } from './layout';
+import { i32At, ptrAt } from './block';
+import { dualRhs } from './forward-dual';
+
+/** du = f(u, t) for the engine-built right-hand side of the block. False: unknown kind. */
+export function engineRhs(blk: usize, t: f64, u: usize, du: usize): bool {
+  const ctx = ptrAt(blk, B_RHS_CTX);
+  switch (i32At(blk, B_RHS_KIND)) {
+    case RHS_DUAL: dualRhs(ctx, t, u, du); return true;
+    default: return false;
+  }
+}
