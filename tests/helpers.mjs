@@ -90,3 +90,19 @@ export const mildJs = (du, u, p, t) => {
   du[1] = -u[1] * u[1];
   du[2] = p.lam * (u[2] - u[0] * u[1]) + Math.cos(t) * u[1] - u[0] * u[1] * u[1];
 };
+
+/**
+ * A 50-parameter model (a small neural ODE, du = W2·tanh(W1·u + b1) − u/4 with W1 10×2, b1 10,
+ * W2 2×10) and deterministic parameters: the gradient suites' many-parameter case.
+ */
+export const net50Model = D.ode({ params: ['W1', 'b1', 'W2'], dims: { u: 2, W1: [10, 2], b1: 10, W2: [2, 10] } })`
+  du = W2*tanh(W1*u + b1) - u/4
+`;
+export const NET50_U0 = [1, -0.5];
+export function net50Params() {
+  return {
+    W1: Array.from({ length: 10 }, (_, i) => [0.8 * Math.sin(i + 1), 0.8 * Math.cos(2 * i + 1)]),
+    b1: Array.from({ length: 10 }, (_, i) => 0.2 * Math.sin(3 * i)),
+    W2: [0, 1].map((r) => Array.from({ length: 10 }, (_, j) => (r ? 1.2 : -1.2) * Math.sin(0.9 * j + (r ? 0 : 1)))),
+  };
+}
