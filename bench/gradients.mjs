@@ -38,7 +38,7 @@ const SCALES = [1, 10, 100];
 const WARM_MS = QUICK ? 30 : 200;
 const BUDGET_MS = QUICK ? 150 : 2000;
 const MIN_RUNS = QUICK ? 3 : 5;
-const MAX_RUNS = 300;
+const MAX_RUNS = 2000;
 
 /** Checkpoints every time unit, ends included: 0, 1, …, t1. */
 const everyUnit = (t1) => Array.from({ length: Math.floor(t1) + 1 }, (_, i) => i);
@@ -225,7 +225,7 @@ function modelTable({ model, spans }) {
     const series = (key) => (cs.some((c) => c.status === 'ok') ? cs.map((c) => (c.status === 'ok' ? e1(c[key]) : '—')).join(' / ') : '—');
     return [
       ...expected,
-      ...cs.map((c) => cell(c, (x) => `**${fmtMs(x.stats.median)}**`)),
+      ...cs.map((c) => cell(c, (x) => `**${fmtMs(x.stats.median)}** (${fmtMs(x.stats.p25)}–${fmtMs(x.stats.p75)})`)),
       endsOk ? fmtGrowth(growth(ends[0].stats.median, ends[1].stats.median)) : '—',
       ends[1].status === 'ok' ? sig((1000 * ends[1].stats.median) / last.steps) : '—',
       ...cs.map((c) => cell(c, (x) => `${fmtBytes(x.peakBytes)}${x.peakVaried ? ` (varied ${fmtBytes(x.peakVaried[0])}–${fmtBytes(x.peakVaried[1])})` : ''}${x.leaked ? `, leaked ${x.leaked} B` : ''}`)),
@@ -263,7 +263,7 @@ const md = [
   '',
   'Each case is one `gradient(prob, Tsit5(), { reltol: 1e-8, abstol: 1e-8, loss: { final: \'sum\' }, sensealg })` call: the loss is the sum of the states at t1 ' +
     '(the solve saves only t1), and the gradient is taken with respect to p and u0. Spans [0, 10], [0, 100], [0, 1000] (×1, ×10, ×100). ' +
-    `Time: the median of single calls after a warm-up (≥ 2 calls and ≥ ${WARM_MS} ms), timed for about ${(BUDGET_MS / 1000).toFixed(1)} s and at least ${MIN_RUNS} calls per case. ` +
+    `Time: the median (25–75 % range in parentheses) of single calls after a warm-up (≥ 2 calls and ≥ ${WARM_MS} ms), timed for about ${(BUDGET_MS / 1000).toFixed(1)} s and at least ${MIN_RUNS} calls per case. ` +
     'Peak: `peakBytes` of the GradientResult, the WebAssembly arena\'s high-water mark above what was in use before the call (deterministic; taken from the first call and checked on every later one). ' +
     'µs per step: the ×100 time over the plain solve\'s steps (the forward modes\' cost per step is expected to grow with the parameters: 4 against 50). ' +
     'Rel. diff: the largest |g_i − r_i| / max(|r_i|, 10⁻³·max_j |r_j|) over the components of dp and du0, against r = ForwardSensitivity\'s gradient at the same span ' +
