@@ -1,8 +1,10 @@
 // bench/RESULTS.md is written by several scripts, each owning numbered sections ("## 3. …").
 // Each replaces only its own part, so running one script leaves the others' numbers alone.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 
-const path = new URL('../RESULTS.md', import.meta.url);
+// BENCH_RESULTS=FILE sends the sections to another file (to try a script on a copy).
+const path = process.env.BENCH_RESULTS ? resolve(process.env.BENCH_RESULTS) : new URL('../RESULTS.md', import.meta.url);
 const read = () => (existsSync(path) ? readFileSync(path, 'utf8') : '');
 /** Offsets of the numbered section headings: [{ at, number }]. */
 const headings = (text) => [...text.matchAll(/^## (\d+)\. /gm)].map((m) => ({ at: m.index, number: Number(m[1]) }));
