@@ -125,17 +125,21 @@ function backwardSolve(req: GradientRequest, prob: ODEProblem<undefined>, mode: 
   const stops = new Set<number>(sorted.map((m) => m.t));
   if (o.tstops) for (const t of Array.from(o.tstops)) if (inside(t)) stops.add(t);
   if (stops.size) opts.tstops = [...stops];
-  if (sorted.length) {
-    let next = 0;
-    opts.callback = new DiscreteCallback(
-      (_u, t) => next < sorted.length && dir * (t - sorted[next].t) >= 0,
-      (integ) => {
-        while (next < sorted.length && dir * (integ.t - sorted[next].t) >= 0) sorted[next++].apply(integ.u);
-      },
-    );
-  }
+  // The condition runs after every accepted step: it also keeps the last time reached, which
+  // a failed solve reports (only the end state is saved).
+  let next = 0;
+  let reached = ts;
+  opts.callback = new DiscreteCallback(
+    (_u, t) => {
+      reached = t;
+      return next < sorted.length && dir * (t - sorted[next].t) >= 0;
+    },
+    (integ) => {
+      while (next < sorted.length && dir * (integ.t - sorted[next].t) >= 0) sorted[next++].apply(integ.u);
+    },
+  );
   const sol = solve(prob, req.alg, opts);
-  if (sol.retcode !== 'Success') throw new GradientSolveError(sol.retcode, lastTime(sol, ts), req.where);
+  if (sol.retcode !== 'Success') throw new GradientSolveError(sol.retcode, reached, req.where);
   return sol;
 }
 
