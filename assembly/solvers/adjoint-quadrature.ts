@@ -1,4 +1,4 @@
-// QuadratureAdjoint's parameter gradient: dL/dp = ∫_{t0}^{t1} λ(t)ᵀ·∂f/∂p(u(t), p, t) dt over
+// QuadratureAdjoint's parameter gradient: dL/dp = ∫_{t0}^{t_K} λ(t)ᵀ·∂f/∂p(u(t), p, t) dt over
 // the dense outputs of the backward λ solve and of the forward solve, step by step of the λ
 // solve (λ jumps at the saved times, which are step ends, so each step's integrand is smooth
 // up to the forward steps' joins). Each step is integrated by the 7-point Gauss / 15-point
@@ -50,11 +50,11 @@ function integrand(ctx: usize, lamSrc: usize, lam: usize, t: f64): void {
 }
 
 /**
- * out += ∫ over [lo, hi] (lo < hi), bisecting while |K − G| > max(abstol, reltol·|K|) in any
+ * out += sgn·∫ over [lo, hi] (lo < hi), bisecting while |K − G| > max(abstol, reltol·|K|) in any
  * component. `work` holds 2·np values per depth (K and G).
  */
 function integrate(
-  ctx: usize, lamSrc: usize, lam: usize, lo: f64, hi: f64, depth: i32, work: usize, out: usize,
+  ctx: usize, lamSrc: usize, lam: usize, lo: f64, hi: f64, sgn: f64, depth: i32, work: usize, out: usize,
   abstol: f64, reltol: f64,
 ): void {
   const np = i32At(ctx, AJ_NP);
@@ -81,11 +81,11 @@ function integrate(
     if (!(e <= max(abstol, reltol * abs(k)))) { fine = false; break; }
   }
   if (fine || depth == QUAD_MAX_DEPTH) {
-    addScaled(out, K, 1.0, np);
+    addScaled(out, K, sgn, np);
     return;
   }
-  integrate(ctx, lamSrc, lam, lo, c, depth + 1, work, out, abstol, reltol);
-  integrate(ctx, lamSrc, lam, c, hi, depth + 1, work, out, abstol, reltol);
+  integrate(ctx, lamSrc, lam, lo, c, sgn, depth + 1, work, out, abstol, reltol);
+  integrate(ctx, lamSrc, lam, c, hi, sgn, depth + 1, work, out, abstol, reltol);
 }
 
 /**
@@ -107,7 +107,9 @@ export function adjointQuadrature(ctx: usize, lamSrc: usize, lam: usize, out: us
       const a = load<f64>(rec);
       const b = load<f64>(rec, 16);
       if (a == b) continue;
-      integrate(ctx, lamSrc, lam, min(a, b), max(a, b), 0, work, out, abstol, reltol);
+      // The λ solve runs from t_K to t0; dL/dp = ∫ from t0 to t_K, so a step from a to b
+      // adds ∫_b^a (t_K < t0 for a problem solved backwards in time).
+      integrate(ctx, lamSrc, lam, min(a, b), max(a, b), a > b ? 1.0 : -1.0, 0, work, out, abstol, reltol);
     }
   }
 }
