@@ -154,6 +154,15 @@ test('ROBER: BacksolveAdjoint works on a short span and fails with GradientSolve
   assert.instance(err, D.GradientSolveError);
   assert.is(err.retcode, 'Unstable');
   assert.ok(err.t < 10 && err.t > 0, `failed at t = ${err.t}`);
+  // Over [0, 1] with a checkpoint every 0.1 the backward u stays finite but comes apart
+  // between checkpoints: the reset at the first one reports it instead of a meaningless λ.
+  err = undefined;
+  const mid = new D.ODEProblem(rober, ROBER_U0, [0, 1], ROBER_P);
+  try { D.gradient(mid, D.Rodas5P(), { reltol: 1e-10, abstol: 1e-12, saveat: 0.1, loss, sensealg: D.BacksolveAdjoint() }); } catch (e) { err = e; }
+  assert.instance(err, D.GradientSolveError);
+  assert.is(err.retcode, 'Unstable');
+  assert.is(err.t, 0.9);
+  assert.match(err.message, /BacksolveAdjoint's backward state u left the forward solution .* use InterpolatingAdjoint or QuadratureAdjoint/);
   assert.is(D.memoryInUse(), 0);
 });
 
@@ -175,6 +184,26 @@ test('fixed steps, a span solved backwards in time, per-component tolerances, ts
       assert.ok(relErr(g.du0, ref.du0) < 1e-6, `${label} ${s.name}: du0 ${g.du0} vs ${ref.du0}`);
     }
   }
+  assert.is(D.memoryInUse(), 0);
+});
+
+test('the default sensealg above 100 states + parameters is the checkpointed InterpolatingAdjoint, and it is right', () => {
+  const net = D.ode({ params: ['W1', 'b1', 'W2'], dims: { u: 2, W1: [30, 2], b1: 30, W2: [2, 30] } })`
+    du = W2*tanh(W1*u + b1) - u/4
+  `;
+  const p = {
+    W1: Array.from({ length: 30 }, (_, i) => [0.5 * Math.sin(i + 1), 0.5 * Math.cos(2 * i + 1)]),
+    b1: Array.from({ length: 30 }, (_, i) => 0.1 * Math.sin(3 * i)),
+    W2: [0, 1].map((r) => Array.from({ length: 30 }, (_, j) => (r ? 0.4 : -0.4) * Math.sin(0.7 * j + r))),
+  };
+  const prob = new D.ODEProblem(net, NET50_U0, [0, 2], p);
+  const opts = { ...TIGHT, saveat: 0.5 };
+  const g = D.gradient(prob, D.Tsit5(), opts);
+  assert.is(g.sensealg, 'InterpolatingAdjoint');
+  assert.is(g.dp.length, 150);
+  const ref = D.gradient(prob, D.Tsit5(), { ...opts, sensealg: D.ForwardSensitivity() });
+  assert.ok(relErr(g.dp, ref.dp, 1e-8) < 1e-6, `dp vs ForwardSensitivity: ${relErr(g.dp, ref.dp, 1e-8)}`);
+  assert.ok(relErr(g.du0, ref.du0) < 1e-6);
   assert.is(D.memoryInUse(), 0);
 });
 

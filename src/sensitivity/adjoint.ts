@@ -61,7 +61,8 @@ function forwardPass(req: GradientRequest, extra: SolveOptions): Forward {
 /** Something done to the backward state when the backward solve reaches time t. */
 interface Mark {
   readonly t: number;
-  apply(x: Float64Array): void;
+  /** Changes x; a message instead stops the backward solve with GradientSolveError (Unstable). */
+  apply(x: Float64Array): string | void;
 }
 
 /** Marks sorted in the direction of the backward solve, those at one time merged. */
@@ -72,7 +73,7 @@ function mergeMarks(marks: Mark[], dir: number): Mark[] {
     const last = out[out.length - 1];
     if (last && last.t === m.t) {
       const prev = last;
-      out[out.length - 1] = { t: m.t, apply: (x) => { prev.apply(x); m.apply(x); } };
+      out[out.length - 1] = { t: m.t, apply: (x) => prev.apply(x) ?? m.apply(x) };
     } else {
       out.push(m);
     }
@@ -129,16 +130,28 @@ function backwardSolve(req: GradientRequest, prob: ODEProblem<undefined>, mode: 
   // a failed solve reports (only the end state is saved).
   let next = 0;
   let reached = ts;
+  let stopped: string | undefined;
   opts.callback = new DiscreteCallback(
     (_u, t) => {
       reached = t;
       return next < sorted.length && dir * (t - sorted[next].t) >= 0;
     },
     (integ) => {
-      while (next < sorted.length && dir * (integ.t - sorted[next].t) >= 0) sorted[next++].apply(integ.u);
+      while (!stopped && next < sorted.length && dir * (integ.t - sorted[next].t) >= 0) {
+        const why = sorted[next++].apply(integ.u);
+        if (why) {
+          stopped = why;
+          integ.terminate();
+        }
+      }
     },
   );
   const sol = solve(prob, req.alg, opts);
+  if (stopped) {
+    const e = new GradientSolveError('Unstable', reached, req.where);
+    e.message += `: ${stopped}`;
+    throw e;
+  }
   if (sol.retcode !== 'Success') throw new GradientSolveError(sol.retcode, reached, req.where);
   return sol;
 }
@@ -185,6 +198,26 @@ function checkpointsOf(req: GradientRequest, fw: Forward, given: readonly number
   return checkpointStates(req, given);
 }
 
+/**
+ * Drift of the backsolved u from the forward state, in units of the tolerance, beyond which
+ * the backward integration of u has come apart (u' = f is unstable backwards when the
+ * forward dynamics contract fast: stiff problems): λ read along it would be meaningless.
+ */
+const DRIFT_LIMIT = 1e6;
+
+/** Why the backsolved state `x` (its first u.length values) is no longer usable, if it is not. */
+function checkDrift(x: Float64Array, u: Float64Array, atol: number, rtol: number): string | undefined {
+  let worst = 0;
+  for (let i = 0; i < u.length; i++) {
+    const d = Math.abs(x[i] - u[i]) / (atol + rtol * Math.abs(u[i]));
+    if (!(d <= worst)) worst = d;
+  }
+  if (worst <= DRIFT_LIMIT) return undefined;
+  return `BacksolveAdjoint's backward state u left the forward solution (by ${Number.isFinite(worst) ? worst.toPrecision(2) : worst} times the tolerance) ` +
+    'before this checkpoint: integrating u backwards is unstable for this problem (stiff, or fast contracting); ' +
+    'use InterpolatingAdjoint or QuadratureAdjoint, or closer checkpoints';
+}
+
 /** BacksolveAdjoint: [u; λ; μ] backwards from t_K, u reset to the forward state at the checkpoints. */
 export function backsolveAdjoint(req: GradientRequest, sensealg: SensitivityAlgorithm): GradientOutcome {
   const s = sensealg as BacksolveAdjointAlgorithm;
@@ -197,9 +230,11 @@ export function backsolveAdjoint(req: GradientRequest, sensealg: SensitivityAlgo
   const marks = lossJumps(fw, n);
   if (s.checkpointing) {
     const cps = checkpointsOf(req, fw, s.checkpoints, s.name);
+    const atol = scalarTolerance(req.options.abstol, 1e-6);
+    const rtol = scalarTolerance(req.options.reltol, 1e-3);
     cps.t.forEach((t, k) => {
       const u = cps.u[k];
-      marks.push({ t, apply: (x) => x.set(u) });
+      marks.push({ t, apply: (x) => checkDrift(x, u, atol, rtol) ?? void x.set(u) });
     });
   }
   const prob = adjointProblem(model, paramVector, A.ADJ_BACKSOLVE, initialState(fw, A.ADJ_BACKSOLVE, n, np), [tK, t0]);
