@@ -122,15 +122,15 @@ test('ROBER with Rodas5P backwards: the interpolating and quadrature adjoints ma
     { reltol: 1e-12, abstol: 1e-16, saveat: save }, 1e-4, only);
 });
 
-test('ROBER: a loss weighting y2 alone, with FBDF and KenCarp4 backwards, agrees with ForwardSensitivity', () => {
+test('ROBER: a loss weighting y2 alone, with FBDF, KenCarp4, RadauIIA5 and the default algorithm backwards, agrees with ForwardSensitivity', () => {
   const prob = new D.ODEProblem(rober, ROBER_U0, [0, 10], ROBER_P);
   const loss = (u, _t, _i, g) => { g[1] = 1e4; return 1e4 * u[1]; };
   const opts = { reltol: 1e-9, abstol: 1e-14, saveat: 1, loss };
-  for (const alg of [D.FBDF(), D.KenCarp4()]) {
-    const ref = D.gradient(prob, alg, { ...opts, sensealg: D.ForwardSensitivity() });
-    for (const make of [() => D.InterpolatingAdjoint(), () => D.QuadratureAdjoint()]) {
+  const ref = D.gradient(prob, D.Rodas5P(), { ...opts, reltol: 1e-11, sensealg: D.ForwardSensitivity() });
+  for (const alg of [D.FBDF(), D.KenCarp4(), D.RadauIIA5(), undefined]) {
+    for (const make of [() => D.InterpolatingAdjoint(), () => D.InterpolatingAdjoint({ checkpointing: true }), () => D.QuadratureAdjoint()]) {
       const g = D.gradient(prob, alg, { ...opts, sensealg: make() });
-      assert.ok(relErr(g.dp, ref.dp) < 1e-3, `${alg.name} ${g.sensealg}: dp ${g.dp} vs ${ref.dp}`);
+      assert.ok(relErr(g.dp, ref.dp) < 1e-4, `${alg?.name ?? 'default'} ${g.sensealg}: dp ${g.dp} vs ${ref.dp}: ${relErr(g.dp, ref.dp)}`);
     }
   }
   assert.is(D.memoryInUse(), 0);

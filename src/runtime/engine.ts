@@ -38,9 +38,9 @@ interface EngineExports {
     paramBase: number, np: number, out: number, vu: number, vp: number,
   ): void;
   luFactor(a: number, n: number, lda: number, piv: number): number;
+  luSolve(lu: number, n: number, lda: number, piv: number, b: number, nrhs: number, ldb: number): void;
   adjointQuadrature(ctx: number, lamSrc: number, lam: number, out: number, work: number, abstol: number, reltol: number): void;
   sourceExtras(src: number): number;
-  luSolve(lu: number, n: number, lda: number, piv: number, b: number, nrhs: number, ldb: number): void;
 }
 
 /**
