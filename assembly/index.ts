@@ -48,3 +48,5 @@ export function mathEvaluate(op: i32, simd: bool, src: usize, dst: usize, n: i32
   else mapMathScalar(op, dst, src, n);
   return 0;
 }
+export { adjointQuadrature } from './solvers/adjoint-quadrature';
+export { sourceExtras } from './solvers/dense-source';

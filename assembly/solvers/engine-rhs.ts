@@ -4,15 +4,17 @@
 // the Jacobian of these right-hand sides comes from finite differences); every evaluation
 // of f then lands here instead of in JavaScript.
 
-import { B_RHS_KIND, B_RHS_CTX, RHS_DUAL } from './layout';
+import { B_RHS_KIND, B_RHS_CTX, RHS_DUAL, RHS_ADJOINT } from './layout';
 import { i32At, ptrAt } from './block';
 import { dualRhs } from './forward-dual';
+import { adjointRhs } from './adjoint-rhs';
 
 /** du = f(u, t) for the engine-built right-hand side of the block. False: unknown kind. */
 export function engineRhs(blk: usize, t: f64, u: usize, du: usize): bool {
   const ctx = ptrAt(blk, B_RHS_CTX);
   switch (i32At(blk, B_RHS_KIND)) {
     case RHS_DUAL: dualRhs(ctx, t, u, du); return true;
+    case RHS_ADJOINT: return adjointRhs(ctx, t, u, du);
     default: return false;
   }
 }

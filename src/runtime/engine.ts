@@ -39,6 +39,8 @@ interface EngineExports {
   ): void;
   luFactor(a: number, n: number, lda: number, piv: number): number;
   luSolve(lu: number, n: number, lda: number, piv: number, b: number, nrhs: number, ldb: number): void;
+  adjointQuadrature(ctx: number, lamSrc: number, lam: number, out: number, work: number, abstol: number, reltol: number): void;
+  sourceExtras(src: number): number;
 }
 
 /**

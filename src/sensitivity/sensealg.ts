@@ -136,7 +136,12 @@ export function ReverseDiffAdjoint(): ReverseDiffAdjointAlgorithm {
   return Object.freeze({ kind: 'sensitivity', name: 'ReverseDiffAdjoint' });
 }
 
-/** The continuous adjoint solved backwards with the state (O(1) memory). */
+/**
+ * The continuous adjoint solved backwards with the state (O(1) memory). Integrating u
+ * backwards is unstable where the forward dynamics contract fast (stiff problems): the
+ * checkpoints hold u to the forward solution, and a state that drifted far from it before a
+ * checkpoint fails the gradient with a GradientSolveError; use InterpolatingAdjoint there.
+ */
 export function BacksolveAdjoint(options?: { checkpointing?: boolean; checkpoints?: ArrayLike<number> }): BacksolveAdjointAlgorithm {
   const name = 'BacksolveAdjoint';
   const o = optionsObject(options, name);

@@ -69,6 +69,11 @@ export class Solution<P = unknown> {
 
   private readonly hasDense: boolean;
 
+  /** The dense records, piece by piece (none without dense output): the adjoints read them. @internal */
+  get denseData(): readonly DenseData[] {
+    return this.pieces;
+  }
+
   /** True when `retcode` is `Success` (or `Terminated` by a callback). */
   get success(): boolean {
     return this.retcode === 'Success' || this.retcode === 'Terminated';
