@@ -153,7 +153,7 @@ function attempt23(
 }
 
 /** One attempt of a method in the general (Rodas) form; returns as attempt23. */
-function attemptRodas(
+export function attemptRodas(
   blk: usize, tab: usize, n: i32, kbase: usize, stride: usize, uprev: usize, u: usize, tmp: usize,
   f0: usize, fs: usize, dT: usize, w: usize, piv: usize, mass: usize,
   t: f64, dts: f64, adaptive: bool, atolV: usize, rtolV: usize, atolS: f64, rtolS: f64,

@@ -14,6 +14,7 @@ import { readLoss, type Loss } from './loss.js';
 import { checkModelProblem, chainRule, GradientSolveError, type GradientOutcome, type GradientRequest } from './request.js';
 import { checkSensealg, defaultSensealg, type SensitivityAlgorithm, type SensitivityAlgorithmName } from './sensealg.js';
 import { forwardSensitivities } from './forward.js';
+import { reverseDiffGradient } from './reverse-diff.js';
 
 export type { Loss, LossFunction, FinalLoss } from './loss.js';
 export { GradientSolveError } from './request.js';
@@ -60,6 +61,7 @@ const forwardGradient: GradientMethod = (req, sensealg) => {
 const METHODS: Partial<Record<SensitivityAlgorithmName, GradientMethod>> = {
   ForwardSensitivity: forwardGradient,
   ForwardDiffSensitivity: forwardGradient,
+  ReverseDiffAdjoint: reverseDiffGradient,
 };
 
 /** The keys of the options that are not solve options. */

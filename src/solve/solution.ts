@@ -69,6 +69,11 @@ export class Solution<P = unknown> {
 
   private readonly hasDense: boolean;
 
+  /** @internal The step records as the engine wrote them, piece by piece (the discrete adjoint's tape). */
+  get denseRecords(): readonly DenseData[] {
+    return this.pieces;
+  }
+
   /** True when `retcode` is `Success` (or `Terminated` by a callback). */
   get success(): boolean {
     return this.retcode === 'Success' || this.retcode === 'Terminated';

@@ -1,0 +1,204 @@
+/**
+ * ReverseDiffAdjoint: the discrete adjoint. The forward solve records every accepted step
+ * (its dense records: t_n, dt, u_n and the stages — the tape), and the engine sweeps
+ * backwards through the step formulas with vector–Jacobian products of the model
+ * (assembly/solvers/discrete-adjoint.ts). The result is the exact gradient of the computed
+ * solution with the steps held fixed, at a cost independent of the number of parameters and
+ * memory that grows with the number of steps (the records live in WebAssembly memory).
+ *
+ * Methods: explicit Runge–Kutta methods, through the interpolation's lazily computed extra
+ * stages too (Vern7, Vern9, DP8 at saveat points), and Rosenbrock methods of the Rodas form
+ * (Rodas4, Rodas5P) with J by automatic differentiation, on models that do not depend on t.
+ */
+import * as L from '../../assembly/solvers/layout.js';
+import * as DA from '../../assembly/solvers/layout-discrete-adjoint.js';
+import { getEngine, type Engine } from '../runtime/engine.js';
+import { solve, allocWorkspace, writeWorkspace, attachModel, methodBlock } from '../solve/solve.js';
+import { resolveAlgorithm, type Algorithm } from '../solve/algorithms.js';
+import { isAutoAlgorithm } from '../solve/auto.js';
+import { allocJacobian } from '../solve/drivers.js';
+import type { DenseData, Solution } from '../solve/solution.js';
+import { loadTape } from '../model/evaluate.js';
+import { GradientSolveError, type GradientOutcome, type GradientRequest } from './request.js';
+import { jvTape } from './jv-model.js';
+
+const NAME = 'ReverseDiffAdjoint';
+const SUPPORTED = 'explicit Runge–Kutta methods (Tsit5, DP5, Vern7, BS3, RK4, …) and the Rosenbrock methods Rodas4 and Rodas5P';
+
+/** The single method of the request, checked for what the discrete adjoint can run through. */
+function checkAlgorithm(req: GradientRequest): Algorithm {
+  const a = req.alg;
+  const where = req.where;
+  if (a === 'AutoTsit5' || a === 'AutoVern7' || isAutoAlgorithm(a)) {
+    throw new Error(`${where}: ${NAME} does not run through automatic method switching (${typeof a === 'string' ? a : a.name}); it supports ${SUPPORTED}`);
+  }
+  const reltol = typeof req.options.reltol === 'number' ? req.options.reltol : 1e-3;
+  const alg = resolveAlgorithm(a as Algorithm | string, reltol);
+  if (alg.kind === 'erk') return alg;
+  if (alg.kind === 'rosenbrock' && alg.tableau.form === 'rodas') {
+    if (!alg.autodiff) {
+      throw new Error(`${where}: ${NAME} differentiates the Rosenbrock step's Jacobian exactly, so the solve must take J by AD: use ${alg.name}() without autodiff: false`);
+    }
+    if (jvTape(req.model, where).timeDependent) {
+      throw new Error(`${where}: ${NAME} through ${alg.name} needs a model that does not depend on t (the ∂f/∂t terms are not differentiated); use an explicit method or ForwardDiffSensitivity()`);
+    }
+    return alg;
+  }
+  throw new Error(`${where}: ${NAME} does not support ${alg.name}; it supports ${SUPPORTED}`);
+}
+
+/**
+ * The loss's points as the sweep reads them: for each saved point, the step whose records
+ * give it (−1: the initial state) and how (its end, or its dense output inside it).
+ */
+function locatePoints(d: DenseData | undefined, t: Float64Array, t0: number, where: string): { step: Int32Array; kind: Int32Array } {
+  const step = new Int32Array(t.length);
+  const kind = new Int32Array(t.length);
+  const R = d?.records;
+  const count = d?.count ?? 0;
+  const len = d?.recLen ?? 0;
+  const tEnd = (m: number) => R![m * len + 2];
+  const dir = count > 0 && R![2] < R![0] ? -1 : 1;
+  let m = 0;
+  for (let k = 0; k < t.length; k++) {
+    const tk = t[k];
+    while (m < count && dir * (tEnd(m) - tk) < 0) m++;
+    if (m === 0 && tk === t0 && (count === 0 || tEnd(0) !== tk)) {
+      step[k] = -1;
+      kind[k] = DA.PT_END;
+    } else if (m < count && tk === tEnd(m)) {
+      step[k] = m;
+      kind[k] = DA.PT_END;
+    } else if (m < count && dir * (tk - R![m * len]) > 0) {
+      step[k] = m;
+      kind[k] = DA.PT_INTERP;
+    } else {
+      throw new Error(`${where}: saved time ${tk} lies in none of the solve's ${count} steps`);
+    }
+  }
+  return { step, kind };
+}
+
+/** Fills the context block (everything allocated first: an allocation may move memory). */
+function buildContext(
+  eng: Engine, req: GradientRequest, alg: Algorithm, d: DenseData | undefined,
+  points: { step: Int32Array; kind: Int32Array }, grads: Float64Array[], sol: Solution<unknown>,
+): number {
+  const { n, np, model } = req;
+  const f64 = (count: number) => eng.alloc(8 * Math.max(1, count));
+  const { ptr: tab, ndense, kvecs } = methodBlock(eng, alg);
+  const nPad = (n + 1) & ~1;
+  const stride = 8 * nPad;
+  const count = d?.count ?? 0;
+  const recLen = d?.recLen ?? 0;
+  const rosen = alg.kind === 'rosenbrock';
+  // Stage vectors the sweep keeps adjoints for: every recorded stage (ERK), every stage (Rosenbrock).
+  const stages = rosen ? kvecs - 4 : ndense;
+  const ctx = f64(DA.DA_SIZE);
+  const rec = f64(count * recLen);
+  const ptLen = DA.DA_PT_HEAD + n;
+  const pts = f64(points.step.length * ptLen);
+  const { pCode, pRegs } = loadTape(eng, model.tape, req.paramVector);
+  const adj = f64(model.tape.regs.length);
+  const kbar = f64(nPad * Math.max(1, stages));
+  const vec = () => f64(n);
+  const y = vec();
+  const ybar = vec();
+  const vu = vec();
+  const out = vec();
+  const lam = vec();
+  const mu = vec();
+  const fbar = vec();
+  const z = vec();
+  const vp = f64(np);
+  const pbar = f64(np);
+  let rosFields: Record<number, number> = {};
+  if (rosen) {
+    // A solve block for the recomputed steps: the model, J, W and AD lanes as the solve had them.
+    const ws = allocWorkspace(eng, n, kvecs);
+    const blk = f64(L.B_SIZE);
+    writeWorkspace(eng.f64, blk, n, tab, ws);
+    attachModel(eng, blk, req.prob);
+    allocJacobian(eng, blk, req.prob, alg.name, true);
+    const jv = jvTape(model, req.where);
+    const jvLoaded = loadTape(eng, jv.tape, req.paramVector);
+    rosFields = {
+      [DA.DA_BLK]: blk,
+      [DA.DA_WS]: ws.uprev,
+      [DA.DA_WT]: f64(n * n),
+      [DA.DA_PIVT]: eng.alloc(4 * n),
+      [DA.DA_TOL]: f64(2 * n),
+      [DA.DA_JV_TAPE]: jvLoaded.pCode,
+      [DA.DA_JV_REGS]: jvLoaded.pRegs,
+      [DA.DA_JV_ADJ]: f64(jv.tape.regs.length),
+      [DA.DA_JV_X]: f64(2 * n),
+      [DA.DA_JV_VU]: f64(2 * n),
+      [DA.DA_JV_OUT]: f64(n),
+      [DA.DA_JV_PBASE]: jv.tape.paramBase,
+    };
+  }
+  const F = eng.f64;
+  const b = ctx >>> 3;
+  F.fill(0, b, b + DA.DA_SIZE);
+  F[b + DA.DA_N] = n;
+  F[b + DA.DA_STRIDE] = stride;
+  F[b + DA.DA_NP] = np;
+  F[b + DA.DA_TAPE] = pCode;
+  F[b + DA.DA_REGS] = pRegs;
+  F[b + DA.DA_ADJ] = adj;
+  F[b + DA.DA_PARAM_BASE] = model.tape.paramBase;
+  F[b + DA.DA_TAB] = tab;
+  F[b + DA.DA_REC] = rec;
+  F[b + DA.DA_NREC] = count;
+  F[b + DA.DA_RECLEN] = recLen;
+  F[b + DA.DA_PTS] = pts;
+  F[b + DA.DA_NPTS] = points.step.length;
+  F[b + DA.DA_KBAR] = kbar;
+  F[b + DA.DA_Y] = y;
+  F[b + DA.DA_YBAR] = ybar;
+  F[b + DA.DA_VU] = vu;
+  F[b + DA.DA_VP] = vp;
+  F[b + DA.DA_OUT] = out;
+  F[b + DA.DA_LAMBDA] = lam;
+  F[b + DA.DA_MU] = mu;
+  F[b + DA.DA_PBAR] = pbar;
+  F[b + DA.DA_FBAR] = fbar;
+  F[b + DA.DA_Z] = z;
+  for (const [slot, v] of Object.entries(rosFields)) F[b + Number(slot)] = v;
+  if (d && count > 0) F.set(d.records.subarray(0, count * recLen), rec >>> 3);
+  for (let k = 0; k < points.step.length; k++) {
+    const p = (pts >>> 3) + k * ptLen;
+    F[p + DA.DA_PT_STEP] = points.step[k];
+    F[p + DA.DA_PT_KIND] = points.kind[k];
+    F[p + DA.DA_PT_T] = sol.t[k];
+    F.set(grads[k], p + DA.DA_PT_HEAD);
+  }
+  return ctx;
+}
+
+/** The gradient by the discrete adjoint (registered in gradient.ts's METHODS table). */
+export function reverseDiffGradient(req: GradientRequest): GradientOutcome {
+  const alg = checkAlgorithm(req);
+  const { n, where } = req;
+  const sol = solve(req.prob, alg, { ...req.options, dense: true });
+  if (sol.retcode !== 'Success') throw new GradientSolveError(sol.retcode, sol.t.length > 0 ? sol.t[sol.t.length - 1] : req.prob.tspan[0], where);
+  const pieces = sol.denseRecords;
+  const d = pieces[0];
+  const { value, grads } = req.loss.evaluate(sol.u, sol.t, n);
+  const points = locatePoints(d, sol.t, req.prob.tspan[0], where);
+  const eng = getEngine();
+  const mark = eng.mark();
+  try {
+    const ctx = buildContext(eng, req, alg, d, points, grads, sol);
+    const code = alg.kind === 'rosenbrock' ? eng.raw.rosenbrockAdjointSweep(ctx) : eng.raw.erkAdjointSweep(ctx);
+    const F = eng.f64;
+    const b = ctx >>> 3;
+    if (code === DA.DA_SINGULAR) throw new Error(`${where}: ${NAME} could not recompute a ${alg.name} step (its W matrix was singular or not finite)`);
+    if (code !== DA.DA_OK) throw new Error(`${where}: ${NAME} found a saved point inside a step whose interpolation stages were not recorded`);
+    const dp = F.slice(F[b + DA.DA_PBAR] / 8, F[b + DA.DA_PBAR] / 8 + req.np);
+    const du0 = F.slice(F[b + DA.DA_LAMBDA] / 8, F[b + DA.DA_LAMBDA] / 8 + n);
+    return { loss: value, dp, ...(req.du0 ? { du0 } : {}), t: sol.t, retcode: sol.retcode };
+  } finally {
+    eng.release(mark);
+  }
+}
