@@ -29,17 +29,22 @@
 //   W depends on (u_n, p) through J: k̄_iᵀ·dk_i holds g·zᵀ·dJ·k_i, whose gradient is one VJP
 //   of the model (u, v) ↦ J(u, p)·v at (u_n, k_i) with weights g·z (built symbolically in
 //   TypeScript); then Ȳ_i = J(Y_i)ᵀ·f̄_i, p̄ += ∂f/∂pᵀ·f̄_i by a VJP of f, ū_n += Ȳ_i,
-//   k̄_j += dt·A_ij·Ȳ_i. (The ∂f/∂t term is zero for the autonomous models this sweep takes.)
+//   k̄_j += dt·A_ij·Ȳ_i, and T̄ += dt·d_i·r̄ for the ∂f/∂t term, whose gradient is one more VJP
+//   of the same tape, (u, t) ↦ ∂f/∂t, at the step's start (only when f depends on t).
+// Rosenbrock23 and Rosenbrock32 (Shampine–Reichelt's steps, written out in rosenbrock.ts) take
+// the same pieces in their own order (rosenbrock23Step below).
 
 import {
   DENSE_HEAD, T_S, T_STOTAL, T_END, T_DEG, T_C, T_ROWSTART, T_IDX, T_COEF, T_B_N, T_B_IDX, T_B_POLY,
-  B_JAC, B_WMAT, B_PIV, R_NSTAGES, R_GAMMA, R_CROWSTART, R_CIDX, R_CCOEF, R_B_N, R_B_IDX, R_B_COEF, R_REUSE_F,
+  B_JAC, B_WMAT, B_PIV, R_KIND, R_NSTAGES, R_GAMMA, R_D, R_CROWSTART, R_CIDX, R_CCOEF, R_B_N, R_B_IDX, R_B_COEF, R_REUSE_F, R_C32,
+  ROS_KIND_23,
 } from './layout';
 import {
   DA_N, DA_STRIDE, DA_NP, DA_TAPE, DA_REGS, DA_ADJ, DA_PARAM_BASE, DA_TAB, DA_REC, DA_NREC, DA_RECLEN,
   DA_PTS, DA_NPTS, DA_KBAR, DA_Y, DA_YBAR, DA_VU, DA_VP, DA_OUT, DA_LAMBDA, DA_MU, DA_PBAR, DA_NVJP,
   DA_PT_STEP, DA_PT_KIND, DA_PT_T, DA_PT_HEAD, PT_END, DA_OK, DA_NO_EXTRAS, DA_SINGULAR,
-  DA_BLK, DA_WS, DA_WT, DA_PIVT, DA_JV_TAPE, DA_JV_REGS, DA_JV_ADJ, DA_JV_X, DA_JV_VU, DA_JV_OUT, DA_FBAR, DA_Z, DA_TOL, DA_JV_PBASE,
+  DA_BLK, DA_WS, DA_WT, DA_PIVT, DA_JV_TAPE, DA_JV_REGS, DA_JV_ADJ, DA_JV_X, DA_JV_VU, DA_JV_OUT, DA_FBAR, DA_Z, DA_JV_PBASE,
+  DA_ADAPTIVE, DA_TIME_DEP, DA_TBAR, DA_JV_W, DA_FBAR0,
 } from './layout-discrete-adjoint';
 import { f64At, setF64, ptrAt, i32At, f64ToInt } from './block';
 import { combine } from '../linalg/vector';
@@ -47,7 +52,9 @@ import { tapeReverse } from '../tape/reverse';
 import { luFactor, luSolve } from '../linalg/lu';
 import { evalF } from './erk';
 import { computeJacobian, formFactorW, formW, JAC_OK } from './wmatrix';
-import { attemptRodas } from './rosenbrock';
+import { attemptRodas, attempt23 } from './rosenbrock';
+import { R_ORDER3 } from './layout-rosenbrock';
+import { axpyTo } from '../linalg/vector';
 
 /** y += s·x (n values). */
 export function addScaled(y: usize, s: f64, x: usize, n: i32): void {
@@ -192,6 +199,7 @@ export function erkAdjointSweep(ctx: usize): i32 {
   return DA_OK;
 }
 
+
 /** Wᵀ = I − g·Jᵀ into wt (n×n row-major), factored with pivots pivT: false when singular. */
 function factorWT(jac: usize, wt: usize, pivT: usize, g: f64, n: i32): bool {
   for (let i = 0; i < n; i++) {
@@ -201,19 +209,130 @@ function factorWT(jac: usize, wt: usize, pivT: usize, g: f64, n: i32): bool {
   return luFactor(wt, n, n, pivT) == 0;
 }
 
+/** z = W⁻ᵀ·x with Wᵀ's factors. */
+function solveWT(ctx: usize, x: usize, z: usize, n: i32): void {
+  memory.copy(z, x, <usize>n << 3);
+  luSolve(ptrAt(ctx, DA_WT), n, n, ptrAt(ctx, DA_PIVT), z, 1, 1);
+}
+
 /**
- * The backward sweep over a Rosenbrock (Rodas-form) solve's step records; as erkAdjointSweep.
- * DA_BLK is a solve block with the model and the Rosenbrock matrices; DA_WS its workspace.
+ * ū_n and p̄ of s·wᵀ·(J(u_n, p, t_n)·v + ∂f/∂t(u_n, p, t_n)·τ): one reverse sweep of the J·v
+ * tape (v = 0: none). Adds into `mu` and DA_PBAR.
  */
-export function rosenbrockAdjointSweep(ctx: usize): i32 {
-  const n = i32At(ctx, DA_N);
+function jvVjp(ctx: usize, un: usize, tn: f64, v: usize, tau: f64, w: usize, s: f64, mu: usize, n: i32): void {
   const np = i32At(ctx, DA_NP);
-  const stride = ptrAt(ctx, DA_STRIDE);
-  const tab = ptrAt(ctx, DA_TAB);
-  const blk = ptrAt(ctx, DA_BLK);
+  const x = ptrAt(ctx, DA_JV_X);
+  const vu = ptrAt(ctx, DA_JV_VU);
+  const vp = ptrAt(ctx, DA_VP);
+  const jw = ptrAt(ctx, DA_JV_W);
+  const nb = <usize>n << 3;
+  memory.copy(x, un, nb);
+  store<f64>(x + nb, tn);
+  if (v != 0) memory.copy(x + nb + 8, v, nb);
+  else memory.fill(x + nb + 8, 0, nb);
+  store<f64>(x + 2 * nb + 8, tau);
+  for (let e = 0; e < n; e++) store<f64>(jw + (<usize>e << 3), s * load<f64>(w + (<usize>e << 3)));
+  tapeReverse(ptrAt(ctx, DA_JV_TAPE), ptrAt(ctx, DA_JV_REGS), ptrAt(ctx, DA_JV_ADJ), tn, x, jw, i32At(ctx, DA_JV_PBASE), np, ptrAt(ctx, DA_JV_OUT), vu, vp);
+  addScaled(mu, 1.0, vu, n);
+  addScaled(ptrAt(ctx, DA_PBAR), 1.0, vp, np);
+}
+
+/** μ += J(y)ᵀ·w at (t, y), p̄ += ∂f/∂pᵀ·w; then k̄ += s·J(y)ᵀ·w when kb is not 0 (y = u_n + s·k). */
+function stageVjp(ctx: usize, t: f64, y: usize, w: usize, mu: usize, kb: usize, s: f64, n: i32): void {
+  const ybar = ptrAt(ctx, DA_YBAR);
+  vjpF(ctx, t, y, w, ybar, ptrAt(ctx, DA_PBAR));
+  addScaled(mu, 1.0, ybar, n);
+  if (kb != 0) addScaled(kb, s, ybar, n);
+}
+
+/**
+ * The adjoint of one Rosenbrock23 (Rosenbrock32 with order3) step from u_n (rosenbrock.ts's
+ * attempt23, mass matrix I), its stages recomputed in the workspace: k̄ holds the stage
+ * adjoints from the step's points, λ the adjoint of u_{n+1}; μ receives ū_n.
+ *   k1 = W⁻¹·(f0 + g·T),  Y1 = u_n + dt/2·k1,  f1 = f(Y1),  k2 = W⁻¹·(f1 − k1) + k1,
+ *   u2 = u_n + dt·k2,  fs = f(u2),  k3 = W⁻¹·(fs − c32·(k2 − f1) − 2·(k1 − f0) + g·T),
+ *   u_{n+1} = u2 (Rosenbrock23) or u_n + dt/6·(k1 + 4·k2 + k3) (Rosenbrock32).
+ * k3 exists only when the forward solve computed it (adaptive, or Rosenbrock32).
+ */
+function rosenbrock23Step(
+  ctx: usize, tab: usize, n: i32, uprev: usize, kbase: usize, stride: usize, kbar: usize,
+  tprev: f64, tnew: f64, dt: f64, g: f64, lam: usize, mu: usize, tbar: usize,
+): void {
+  const order3 = f64At(tab, R_ORDER3) != 0;
+  const hasK3 = order3 || f64At(ctx, DA_ADAPTIVE) != 0;
+  const c32 = f64At(tab, R_C32);
+  const k1 = kbase;
+  const k2 = kbase + stride;
+  const k3 = kbase + 2 * stride;
+  const kb1 = kbar;
+  const kb2 = kbar + stride;
+  const kb3 = kbar + 2 * stride;
+  const y = ptrAt(ctx, DA_Y);
+  const z = ptrAt(ctx, DA_Z);
+  const fb1 = ptrAt(ctx, DA_FBAR);
+  const fb0 = ptrAt(ctx, DA_FBAR0);
+  const nb = <usize>n << 3;
+  memory.fill(fb1, 0, nb);
+  memory.fill(fb0, 0, nb);
+  addScaled(mu, 1.0, lam, n);
+  if (order3) {
+    addScaled(kb1, dt / 6.0, lam, n);
+    addScaled(kb2, 4.0 * dt / 6.0, lam, n);
+    addScaled(kb3, dt / 6.0, lam, n);
+  } else {
+    addScaled(kb2, dt, lam, n);
+  }
+  if (!hasK3) memory.fill(kb3, 0, nb);
+  if (anyNonzero(kb3, n)) {
+    solveWT(ctx, kb3, z, n);
+    jvVjp(ctx, uprev, tprev, k3, 0.0, z, g, mu, n);
+    // fs = f(u2), u2 = u_n + dt·k2
+    axpyTo(y, uprev, dt, k2, n);
+    stageVjp(ctx, tnew, y, z, mu, kb2, dt, n);
+    addScaled(kb2, -c32, z, n);
+    addScaled(fb1, c32, z, n);
+    addScaled(kb1, -2.0, z, n);
+    addScaled(fb0, 2.0, z, n);
+    addScaled(tbar, g, z, n);
+  }
+  if (anyNonzero(kb2, n)) {
+    // k2 − k1 = W⁻¹·(f1 − k1): J's part at v = k2 − k1 (in y).
+    solveWT(ctx, kb2, z, n);
+    for (let e = 0; e < n; e++) {
+      const off = <usize>e << 3;
+      store<f64>(y + off, load<f64>(k2 + off) - load<f64>(k1 + off));
+    }
+    jvVjp(ctx, uprev, tprev, y, 0.0, z, g, mu, n);
+    addScaled(fb1, 1.0, z, n);
+    addScaled(kb1, 1.0, kb2, n);
+    addScaled(kb1, -1.0, z, n);
+  }
+  if (anyNonzero(fb1, n)) {
+    const half = dt / 2;
+    axpyTo(y, uprev, half, k1, n);
+    stageVjp(ctx, tprev + half, y, fb1, mu, kb1, half, n);
+  }
+  if (anyNonzero(kb1, n)) {
+    solveWT(ctx, kb1, z, n);
+    jvVjp(ctx, uprev, tprev, k1, 0.0, z, g, mu, n);
+    addScaled(fb0, 1.0, z, n);
+    addScaled(tbar, g, z, n);
+  }
+  if (anyNonzero(fb0, n)) stageVjp(ctx, tprev, uprev, fb0, mu, 0, 0.0, n);
+}
+
+/**
+ * The adjoint of one Rodas-form step (see the head of this file), its stages recomputed in
+ * the workspace; arguments as rosenbrock23Step's.
+ */
+function rodasStep(
+  ctx: usize, tab: usize, n: i32, uprev: usize, kbase: usize, stride: usize, kbar: usize,
+  tprev: f64, dt: f64, g: f64, lam: usize, mu: usize, tbar: usize,
+): void {
   const s = i32At(tab, R_NSTAGES);
   const gamma = f64At(tab, R_GAMMA);
   const c = ptrAt(tab, T_C);
+  const d = ptrAt(tab, R_D);
   const aRow = ptrAt(tab, T_ROWSTART);
   const aIdx = ptrAt(tab, T_IDX);
   const aCoef = ptrAt(tab, T_COEF);
@@ -224,39 +343,90 @@ export function rosenbrockAdjointSweep(ctx: usize): i32 {
   const bIdx = ptrAt(tab, R_B_IDX);
   const bCoef = ptrAt(tab, R_B_COEF);
   const reuse = ptrAt(tab, R_REUSE_F);
+  const y = ptrAt(ctx, DA_Y);
+  const z = ptrAt(ctx, DA_Z);
+  const fbar = ptrAt(ctx, DA_FBAR);
+  const nb = <usize>n << 3;
+  // u_{n+1} = u_n + dt·Σ b_i·k_i
+  addScaled(mu, 1.0, lam, n);
+  for (let e = 0; e < bN; e++) {
+    addScaled(kbar + <usize>load<i32>(bIdx + (<usize>e << 2)) * stride, dt * load<f64>(bCoef + (<usize>e << 3)), lam, n);
+  }
+  memory.fill(fbar, 0, nb);
+  let carry = false;
+  for (let i = s - 1; i >= 0; i--) {
+    const kbi = kbar + <usize>i * stride;
+    const live = anyNonzero(kbi, n);
+    if (!live && !carry) continue;
+    if (live) {
+      // z = W⁻ᵀ·k̄_i; W's part: the J·v tape at (u_n, k_i) with weights g·z.
+      solveWT(ctx, kbi, z, n);
+      jvVjp(ctx, uprev, tprev, kbase + <usize>i * stride, 0.0, z, g, mu, n);
+      // r̄ = γ·z: into f̄_i, the C-terms and the ∂f/∂t term.
+      addScaled(fbar, gamma, z, n);
+      const q0 = load<i32>(cRow + (<usize>i << 2));
+      const q1 = load<i32>(cRow + (<usize>(i + 1) << 2));
+      for (let e = q0; e < q1; e++) {
+        addScaled(kbar + <usize>load<i32>(cIdx + (<usize>e << 2)) * stride, gamma * load<f64>(cCoef + (<usize>e << 3)), z, n);
+      }
+      const di = load<f64>(d + (<usize>i << 3));
+      if (di != 0) addScaled(tbar, dt * di * gamma, z, n);
+    }
+    if (load<i32>(reuse + (<usize>i << 2)) != 0) {
+      // f_i is f_{i−1}: its adjoint goes on to that stage.
+      carry = true;
+      continue;
+    }
+    carry = false;
+    if (!anyNonzero(fbar, n)) continue;
+    // Y_i = u_n + dt·Σ_j A_ij·k_j (Y_0 = u_n)
+    const r0 = load<i32>(aRow + (<usize>i << 2));
+    const r1 = load<i32>(aRow + (<usize>(i + 1) << 2));
+    combine(y, uprev, dt, aCoef + (<usize>r0 << 3), aIdx + (<usize>r0 << 2), r1 - r0, kbase, stride, n);
+    stageVjp(ctx, tprev + load<f64>(c + (<usize>i << 3)) * dt, y, fbar, mu, 0, 0.0, n);
+    memory.fill(fbar, 0, nb);
+    const ybar = ptrAt(ctx, DA_YBAR);
+    for (let e = r0; e < r1; e++) {
+      addScaled(kbar + <usize>load<i32>(aIdx + (<usize>e << 2)) * stride, dt * load<f64>(aCoef + (<usize>e << 3)), ybar, n);
+    }
+  }
+}
+
+/**
+ * The backward sweep over a Rosenbrock solve's step records; as erkAdjointSweep. DA_BLK is a
+ * solve block with the model and the Rosenbrock matrices; DA_WS its workspace.
+ */
+export function rosenbrockAdjointSweep(ctx: usize): i32 {
+  const n = i32At(ctx, DA_N);
+  const np = i32At(ctx, DA_NP);
+  const stride = ptrAt(ctx, DA_STRIDE);
+  const tab = ptrAt(ctx, DA_TAB);
+  const blk = ptrAt(ctx, DA_BLK);
+  const s = i32At(tab, R_NSTAGES);
+  const kind23 = i32At(tab, R_KIND) == ROS_KIND_23;
+  const gamma = f64At(tab, R_GAMMA);
+  const adaptive = f64At(ctx, DA_ADAPTIVE) != 0;
+  const timeDep = f64At(ctx, DA_TIME_DEP) != 0;
   // Workspace: [uprev][k_0 … k_{s−1}][f0][fs][dT][f1][u][tmp].
   const ws = ptrAt(ctx, DA_WS);
   const kbase = ws + stride;
   const f0 = kbase + <usize>s * stride;
   const fs = f0 + stride;
   const dT = fs + stride;
-  const u = dT + 2 * stride;
+  const f1 = dT + stride;
+  const u = f1 + stride;
   const tmp = u + stride;
   const jac = ptrAt(blk, B_JAC);
   const w = ptrAt(blk, B_WMAT);
   const piv = ptrAt(blk, B_PIV);
-  const wt = ptrAt(ctx, DA_WT);
-  const pivT = ptrAt(ctx, DA_PIVT);
-  const tol = ptrAt(ctx, DA_TOL);
-  const jvTape = ptrAt(ctx, DA_JV_TAPE);
-  const jvRegs = ptrAt(ctx, DA_JV_REGS);
-  const jvAdj = ptrAt(ctx, DA_JV_ADJ);
-  const jvX = ptrAt(ctx, DA_JV_X);
-  const jvVu = ptrAt(ctx, DA_JV_VU);
-  const jvOut = ptrAt(ctx, DA_JV_OUT);
-  const jvParamBase = i32At(ctx, DA_JV_PBASE);
   const rec0 = ptrAt(ctx, DA_REC);
   const nrec = i32At(ctx, DA_NREC);
   const recBytes = <usize>i32At(ctx, DA_RECLEN) << 3;
   const kbar = ptrAt(ctx, DA_KBAR);
-  const y = ptrAt(ctx, DA_Y);
-  const ybar = ptrAt(ctx, DA_YBAR);
   const lam = ptrAt(ctx, DA_LAMBDA);
   const mu = ptrAt(ctx, DA_MU);
   const pbar = ptrAt(ctx, DA_PBAR);
-  const fbar = ptrAt(ctx, DA_FBAR);
-  const z = ptrAt(ctx, DA_Z);
-  const vp = ptrAt(ctx, DA_VP);
+  const tbar = ptrAt(ctx, DA_TBAR);
   const nb = <usize>n << 3;
   memory.fill(lam, 0, nb);
   memory.fill(pbar, 0, <usize>np << 3);
@@ -265,69 +435,29 @@ export function rosenbrockAdjointSweep(ctx: usize): i32 {
     const rec = rec0 + <usize>m * recBytes;
     const tprev = load<f64>(rec);
     const dt = load<f64>(rec, 8);
+    const tnew = load<f64>(rec, 16);
     const uprev = ws;
     memory.copy(uprev, rec + (<usize>DENSE_HEAD << 3), nb);
-    // The step again: f(u_n), J and ∂f/∂t at u_n, W, the stages.
+    // The step again, as the solve took it: f(u_n), J and ∂f/∂t at u_n (by AD), W, the stages.
     const g = dt * gamma;
     if (!evalF(blk, tprev, uprev, f0)) return DA_SINGULAR;
-    if (computeJacobian(blk, n, tprev, dt >= 0 ? 1.0 : -1.0, uprev, f0, jac, dT, tmp, fs, tol, true) != JAC_OK) return DA_SINGULAR;
+    if (computeJacobian(blk, n, tprev, dt >= 0 ? 1.0 : -1.0, uprev, f0, jac, dT, tmp, fs, 0, true) != JAC_OK) return DA_SINGULAR;
     if (formFactorW(blk, w, piv, jac, g, n) != 0) return DA_SINGULAR;
-    if (attemptRodas(blk, tab, n, kbase, stride, uprev, u, tmp, f0, fs, dT, w, piv, 0, tprev, dt, false, 0, 0, 1.0, 1.0) < 0) return DA_SINGULAR;
-    if (!factorWT(jac, wt, pivT, g, n)) return DA_SINGULAR;
+    const sum = kind23
+      ? attempt23(blk, tab, n, kbase, stride, uprev, u, tmp, f0, fs, f1, dT, w, piv, 0, tprev, dt, tnew, adaptive, 0, 0, 1.0, 1.0)
+      : attemptRodas(blk, tab, n, kbase, stride, uprev, u, tmp, f0, fs, dT, w, piv, 0, tprev, dt, false, 0, 0, 1.0, 1.0);
+    if (sum < 0) return DA_SINGULAR;
+    if (!factorWT(jac, ptrAt(ctx, DA_WT), ptrAt(ctx, DA_PIVT), g, n)) return DA_SINGULAR;
 
     memory.fill(kbar, 0, stride * <usize>s);
     memory.fill(mu, 0, nb);
+    memory.fill(tbar, 0, nb);
     q = gatherPoints(ctx, tab, m, q, tprev, dt, true, kbar, stride, lam, mu, n);
     if (q < -1) return -1 - q;
-    // u_{n+1} = u_n + dt·Σ b_i·k_i
-    addScaled(mu, 1.0, lam, n);
-    for (let e = 0; e < bN; e++) {
-      addScaled(kbar + <usize>load<i32>(bIdx + (<usize>e << 2)) * stride, dt * load<f64>(bCoef + (<usize>e << 3)), lam, n);
-    }
-    memory.fill(fbar, 0, nb);
-    let carry = false;
-    for (let i = s - 1; i >= 0; i--) {
-      const kbi = kbar + <usize>i * stride;
-      const live = anyNonzero(kbi, n);
-      if (!live && !carry) continue;
-      if (live) {
-        // z = W⁻ᵀ·k̄_i; the J·v model's VJP at (u_n, k_i) with weights g·z.
-        memory.copy(z, kbi, nb);
-        luSolve(wt, n, n, pivT, z, 1, 1);
-        if (jvTape != 0) {
-          memory.copy(jvX, uprev, nb);
-          memory.copy(jvX + nb, kbase + <usize>i * stride, nb);
-          for (let e = 0; e < n; e++) store<f64>(ybar + (<usize>e << 3), g * load<f64>(z + (<usize>e << 3)));
-          tapeReverse(jvTape, jvRegs, jvAdj, tprev, jvX, ybar, jvParamBase, np, jvOut, jvVu, vp);
-          addScaled(mu, 1.0, jvVu, n);
-          addScaled(pbar, 1.0, vp, np);
-        }
-        // r̄ = γ·z: into f̄_i and the C-terms (∂f/∂t's d_i-term drops out, see above).
-        addScaled(fbar, gamma, z, n);
-        const q0 = load<i32>(cRow + (<usize>i << 2));
-        const q1 = load<i32>(cRow + (<usize>(i + 1) << 2));
-        for (let e = q0; e < q1; e++) {
-          addScaled(kbar + <usize>load<i32>(cIdx + (<usize>e << 2)) * stride, gamma * load<f64>(cCoef + (<usize>e << 3)), z, n);
-        }
-      }
-      if (load<i32>(reuse + (<usize>i << 2)) != 0) {
-        // f_i is f_{i−1}: its adjoint goes on to that stage.
-        carry = true;
-        continue;
-      }
-      carry = false;
-      if (!anyNonzero(fbar, n)) continue;
-      // Y_i = u_n + dt·Σ_j A_ij·k_j (Y_0 = u_n)
-      const r0 = load<i32>(aRow + (<usize>i << 2));
-      const r1 = load<i32>(aRow + (<usize>(i + 1) << 2));
-      combine(y, uprev, dt, aCoef + (<usize>r0 << 3), aIdx + (<usize>r0 << 2), r1 - r0, kbase, stride, n);
-      vjpF(ctx, tprev + load<f64>(c + (<usize>i << 3)) * dt, y, fbar, ybar, pbar);
-      memory.fill(fbar, 0, nb);
-      addScaled(mu, 1.0, ybar, n);
-      for (let e = r0; e < r1; e++) {
-        addScaled(kbar + <usize>load<i32>(aIdx + (<usize>e << 2)) * stride, dt * load<f64>(aCoef + (<usize>e << 3)), ybar, n);
-      }
-    }
+    if (kind23) rosenbrock23Step(ctx, tab, n, uprev, kbase, stride, kbar, tprev, tnew, dt, g, lam, mu, tbar);
+    else rodasStep(ctx, tab, n, uprev, kbase, stride, kbar, tprev, dt, g, lam, mu, tbar);
+    // ∂f/∂t at (u_n, t_n) fed the stages: its gradient through the same tape (τ = 1, v = 0).
+    if (timeDep && anyNonzero(tbar, n)) jvVjp(ctx, uprev, tprev, 0, 1.0, tbar, 1.0, mu, n);
     memory.copy(lam, mu, nb);
   }
   gatherStart(ctx, q, lam, n);

@@ -29,17 +29,21 @@ export const DA_BLK = 23; // a solve block with the model, J, W, pivots and AD l
 export const DA_WS = 24; // workspace: uprev, k_0 … k_{s−1}, f0, fs, dT, f1, u, tmp (stride apart)
 export const DA_WT = 25; // n×n: Wᵀ, factored
 export const DA_PIVT = 26; // i32[n]: its pivots
-export const DA_JV_TAPE = 27; // the model [u; v] ↦ J(u, p)·v (0: not needed)
+export const DA_JV_TAPE = 27; // the model [u; t; v; τ] ↦ J(u, p, t)·v + ∂f/∂t·τ (jv-model.ts)
 export const DA_JV_REGS = 28;
 export const DA_JV_ADJ = 29;
-export const DA_JV_X = 30; // 2n: the state [u; v] of one J·v VJP
-export const DA_JV_VU = 31; // 2n: its wᵀ·∂(J·v)/∂[u; v]
+export const DA_JV_X = 30; // 2n + 2: the state [u; t; v; τ] of one J·v VJP
+export const DA_JV_VU = 31; // 2n + 2: its wᵀ·∂(J·v + ∂f/∂t·τ)/∂[u; t; v; τ]
 export const DA_JV_OUT = 32; // n (scratch)
 export const DA_FBAR = 33; // n: adjoint of a stage's f carried to the stage that computed it
 export const DA_Z = 34; // n: W⁻ᵀ·k̄_i
-export const DA_TOL = 35; // 2n: abstol and reltol for the recomputed attempt's error norm (unused value)
 export const DA_JV_PBASE = 36; // the J·v model's first parameter register
-export const DA_SIZE = 40;
+export const DA_ADAPTIVE = 37; // 1: the forward solve was adaptive (Rosenbrock23 then computed k3)
+export const DA_TIME_DEP = 38; // 1: f depends on t (the ∂f/∂t terms are differentiated)
+export const DA_TBAR = 39; // n: the adjoint of ∂f/∂t at the step's start
+export const DA_JV_W = 40; // n: the weights of one J·v VJP
+export const DA_FBAR0 = 41; // n: the adjoint of f(u_n) (Rosenbrock23)
+export const DA_SIZE = 48;
 
 // A point of the loss: the step it lies in (−1: the initial state), how it is read from that
 // step, its time, then dL/du there (n values).

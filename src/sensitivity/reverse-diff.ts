@@ -7,8 +7,9 @@
  * memory that grows with the number of steps (the records live in WebAssembly memory).
  *
  * Methods: explicit Runge–Kutta methods, through the interpolation's lazily computed extra
- * stages too (Vern7, Vern9, DP8 at saveat points), and Rosenbrock methods of the Rodas form
- * (Rodas4, Rodas5P) with J by automatic differentiation, on models that do not depend on t.
+ * stages too (Vern7, Vern9 and DP8 compute them at saveat points; the sweep differentiates
+ * them there), and the Rosenbrock methods (Rodas4, Rodas5P, Rosenbrock23, Rosenbrock32) with
+ * J by automatic differentiation, a new J every step, and no mass matrix.
  */
 import * as L from '../../assembly/solvers/layout.js';
 import * as DA from '../../assembly/solvers/layout-discrete-adjoint.js';
@@ -23,7 +24,7 @@ import { GradientSolveError, type GradientOutcome, type GradientRequest } from '
 import { jvTape } from './jv-model.js';
 
 const NAME = 'ReverseDiffAdjoint';
-const SUPPORTED = 'explicit Runge–Kutta methods (Tsit5, DP5, Vern7, BS3, RK4, …) and the Rosenbrock methods Rodas4 and Rodas5P';
+const SUPPORTED = 'explicit Runge–Kutta methods (Tsit5, DP5, Vern7, Vern9, BS3, RK4, …) and the Rosenbrock methods (Rodas5P, Rodas4, Rosenbrock23, Rosenbrock32)';
 
 /** The single method of the request, checked for what the discrete adjoint can run through. */
 function checkAlgorithm(req: GradientRequest): Algorithm {
@@ -35,12 +36,12 @@ function checkAlgorithm(req: GradientRequest): Algorithm {
   const reltol = typeof req.options.reltol === 'number' ? req.options.reltol : 1e-3;
   const alg = resolveAlgorithm(a as Algorithm | string, reltol);
   if (alg.kind === 'erk') return alg;
-  if (alg.kind === 'rosenbrock' && alg.tableau.form === 'rodas') {
+  if (alg.kind === 'rosenbrock') {
     if (!alg.autodiff) {
       throw new Error(`${where}: ${NAME} differentiates the Rosenbrock step's Jacobian exactly, so the solve must take J by AD: use ${alg.name}() without autodiff: false`);
     }
-    if (jvTape(req.model, where).timeDependent) {
-      throw new Error(`${where}: ${NAME} through ${alg.name} needs a model that does not depend on t (the ∂f/∂t terms are not differentiated); use an explicit method or ForwardDiffSensitivity()`);
+    if (alg.maxJacAge > 1) {
+      throw new Error(`${where}: ${NAME} recomputes each step with J at its own start; ${alg.name}({ maxJacAge: ${alg.maxJacAge} }) reuses older ones: leave maxJacAge at 1`);
     }
     return alg;
   }
@@ -122,19 +123,24 @@ function buildContext(
     allocJacobian(eng, blk, req.prob, alg.name, true);
     const jv = jvTape(model, req.where);
     const jvLoaded = loadTape(eng, jv.tape, req.paramVector);
+    const jvStates = 2 * n + 2;
     rosFields = {
       [DA.DA_BLK]: blk,
       [DA.DA_WS]: ws.uprev,
       [DA.DA_WT]: f64(n * n),
       [DA.DA_PIVT]: eng.alloc(4 * n),
-      [DA.DA_TOL]: f64(2 * n),
       [DA.DA_JV_TAPE]: jvLoaded.pCode,
       [DA.DA_JV_REGS]: jvLoaded.pRegs,
       [DA.DA_JV_ADJ]: f64(jv.tape.regs.length),
-      [DA.DA_JV_X]: f64(2 * n),
-      [DA.DA_JV_VU]: f64(2 * n),
+      [DA.DA_JV_X]: f64(jvStates),
+      [DA.DA_JV_VU]: f64(jvStates),
       [DA.DA_JV_OUT]: f64(n),
+      [DA.DA_JV_W]: f64(n),
       [DA.DA_JV_PBASE]: jv.tape.paramBase,
+      [DA.DA_ADAPTIVE]: (req.options.adaptive ?? alg.adaptive) ? 1 : 0,
+      [DA.DA_TIME_DEP]: jv.timeDependent ? 1 : 0,
+      [DA.DA_TBAR]: f64(n),
+      [DA.DA_FBAR0]: f64(n),
     };
   }
   const F = eng.f64;
