@@ -129,12 +129,13 @@ export function vjpF(ctx: usize, t: f64, y: usize, w: usize, vu: usize, pbar: us
 }
 
 /**
- * The backward sweep over an explicit Runge–Kutta solve's step records. On return DA_LAMBDA
- * holds dL/du0 and DA_PBAR dL/dp. Returns DA_OK or a DA_* failure.
+ * The backward sweep over an explicit Runge–Kutta solve's step records. On entry DA_LAMBDA
+ * holds dL/du at the end of the last step (beyond the points given; 0 for a whole solve) and
+ * DA_PBAR what dL/dp has gathered so far; on return they hold dL/du at the start of the first
+ * step (dL/du0) and dL/dp. Returns DA_OK or a DA_* failure.
  */
 export function erkAdjointSweep(ctx: usize): i32 {
   const n = i32At(ctx, DA_N);
-  const np = i32At(ctx, DA_NP);
   const stride = ptrAt(ctx, DA_STRIDE);
   const tab = ptrAt(ctx, DA_TAB);
   const s = i32At(tab, T_S);
@@ -154,8 +155,6 @@ export function erkAdjointSweep(ctx: usize): i32 {
   const mu = ptrAt(ctx, DA_MU);
   const pbar = ptrAt(ctx, DA_PBAR);
   const nb = <usize>n << 3;
-  memory.fill(lam, 0, nb);
-  memory.fill(pbar, 0, <usize>np << 3);
   let q = i32At(ctx, DA_NPTS) - 1;
   for (let m = nrec - 1; m >= 0; m--) {
     const rec = rec0 + <usize>m * recBytes;
@@ -398,7 +397,6 @@ function rodasStep(
  */
 export function rosenbrockAdjointSweep(ctx: usize): i32 {
   const n = i32At(ctx, DA_N);
-  const np = i32At(ctx, DA_NP);
   const stride = ptrAt(ctx, DA_STRIDE);
   const tab = ptrAt(ctx, DA_TAB);
   const blk = ptrAt(ctx, DA_BLK);
@@ -425,11 +423,8 @@ export function rosenbrockAdjointSweep(ctx: usize): i32 {
   const kbar = ptrAt(ctx, DA_KBAR);
   const lam = ptrAt(ctx, DA_LAMBDA);
   const mu = ptrAt(ctx, DA_MU);
-  const pbar = ptrAt(ctx, DA_PBAR);
   const tbar = ptrAt(ctx, DA_TBAR);
   const nb = <usize>n << 3;
-  memory.fill(lam, 0, nb);
-  memory.fill(pbar, 0, <usize>np << 3);
   let q = i32At(ctx, DA_NPTS) - 1;
   for (let m = nrec - 1; m >= 0; m--) {
     const rec = rec0 + <usize>m * recBytes;

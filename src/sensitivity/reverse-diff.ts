@@ -9,33 +9,28 @@
  * Methods: explicit Runge–Kutta methods, through the interpolation's lazily computed extra
  * stages too (Vern7, Vern9 and DP8 compute them at saveat points; the sweep differentiates
  * them there), and the Rosenbrock methods (Rodas4, Rodas5P, Rosenbrock23, Rosenbrock32) with
- * J by automatic differentiation, a new J every step, and no mass matrix.
+ * J by automatic differentiation, a new J every step, and no mass matrix; an automatic
+ * algorithm's solve (AutoTsit5, AutoVern7 with one of those as the stiff method) is swept
+ * piece by piece, each method through its own steps, the switching points held fixed.
  */
 import * as L from '../../assembly/solvers/layout.js';
 import * as DA from '../../assembly/solvers/layout-discrete-adjoint.js';
 import { getEngine, type Engine } from '../runtime/engine.js';
 import { solve, allocWorkspace, writeWorkspace, attachModel, methodBlock } from '../solve/solve.js';
 import { resolveAlgorithm, type Algorithm } from '../solve/algorithms.js';
-import { isAutoAlgorithm } from '../solve/auto.js';
+import { isAutoAlgorithm, AutoTsit5, AutoVern7 } from '../solve/auto.js';
 import { allocJacobian } from '../solve/drivers.js';
-import type { DenseData, Solution } from '../solve/solution.js';
+import type { DenseData } from '../solve/solution.js';
 import { loadTape } from '../model/evaluate.js';
 import { GradientSolveError, type GradientOutcome, type GradientRequest } from './request.js';
 import { jvTape } from './jv-model.js';
 
 const NAME = 'ReverseDiffAdjoint';
-const SUPPORTED = 'explicit Runge–Kutta methods (Tsit5, DP5, Vern7, Vern9, BS3, RK4, …) and the Rosenbrock methods (Rodas5P, Rodas4, Rosenbrock23, Rosenbrock32)';
+const SUPPORTED = 'explicit Runge–Kutta methods (Tsit5, DP5, Vern7, Vern9, BS3, RK4, …), the Rosenbrock methods (Rodas5P, Rodas4, Rosenbrock23, Rosenbrock32) and automatic switching between them (AutoTsit5, AutoVern7)';
 
-/** The single method of the request, checked for what the discrete adjoint can run through. */
-function checkAlgorithm(req: GradientRequest): Algorithm {
-  const a = req.alg;
-  const where = req.where;
-  if (a === 'AutoTsit5' || a === 'AutoVern7' || isAutoAlgorithm(a)) {
-    throw new Error(`${where}: ${NAME} does not run through automatic method switching (${typeof a === 'string' ? a : a.name}); it supports ${SUPPORTED}`);
-  }
-  const reltol = typeof req.options.reltol === 'number' ? req.options.reltol : 1e-3;
-  const alg = resolveAlgorithm(a as Algorithm | string, reltol);
-  if (alg.kind === 'erk') return alg;
+/** Throws unless the discrete adjoint can run through `alg`'s steps. */
+function checkMethod(alg: Algorithm, where: string): void {
+  if (alg.kind === 'erk') return;
   if (alg.kind === 'rosenbrock') {
     if (!alg.autodiff) {
       throw new Error(`${where}: ${NAME} differentiates the Rosenbrock step's Jacobian exactly, so the solve must take J by AD: use ${alg.name}() without autodiff: false`);
@@ -43,47 +38,76 @@ function checkAlgorithm(req: GradientRequest): Algorithm {
     if (alg.maxJacAge > 1) {
       throw new Error(`${where}: ${NAME} recomputes each step with J at its own start; ${alg.name}({ maxJacAge: ${alg.maxJacAge} }) reuses older ones: leave maxJacAge at 1`);
     }
-    return alg;
+    return;
   }
   throw new Error(`${where}: ${NAME} does not support ${alg.name}; it supports ${SUPPORTED}`);
 }
 
 /**
- * The loss's points as the sweep reads them: for each saved point, the step whose records
- * give it (−1: the initial state) and how (its end, or its dense output inside it).
+ * The methods of the request's algorithm: one, or an automatic algorithm's nonstiff and
+ * stiff methods (the sweep then runs through each method's piece of the solve in turn).
  */
-function locatePoints(d: DenseData | undefined, t: Float64Array, t0: number, where: string): { step: Int32Array; kind: Int32Array } {
-  const step = new Int32Array(t.length);
-  const kind = new Int32Array(t.length);
-  const R = d?.records;
-  const count = d?.count ?? 0;
-  const len = d?.recLen ?? 0;
-  const tEnd = (m: number) => R![m * len + 2];
-  const dir = count > 0 && R![2] < R![0] ? -1 : 1;
+function checkAlgorithm(req: GradientRequest): Algorithm[] {
+  const a = req.alg;
+  const where = req.where;
+  const auto = a === 'AutoTsit5' ? AutoTsit5() : a === 'AutoVern7' ? AutoVern7() : isAutoAlgorithm(a) ? a : undefined;
+  if (auto) {
+    try {
+      checkMethod(auto.stiff, where);
+    } catch (e) {
+      throw new Error(`${(e as Error).message} (the stiff method of ${auto.name})`);
+    }
+    return [auto.nonstiff, auto.stiff];
+  }
+  const reltol = typeof req.options.reltol === 'number' ? req.options.reltol : 1e-3;
+  const alg = resolveAlgorithm(a as Algorithm | string, reltol);
+  checkMethod(alg, where);
+  return [alg];
+}
+
+/** A saved point as the sweep reads it: its piece, its step there (−1: u0) and how. */
+interface Located {
+  piece: number;
+  step: number;
+  kind: number;
+}
+
+/**
+ * The loss's points as the sweeps read them: for each saved point, the piece and step whose
+ * records give it (step −1 of the first piece: the initial state) and how (the step's end, or
+ * its dense output inside it). A point at a step's end is that step's, also where the next
+ * step belongs to another piece.
+ */
+function locatePoints(pieces: readonly DenseData[], t: Float64Array, t0: number, where: string): Located[] {
+  const steps: { piece: number; step: number }[] = [];
+  pieces.forEach((d, piece) => { for (let step = 0; step < d.count; step++) steps.push({ piece, step }); });
+  const rec = (m: number) => { const { piece, step } = steps[m]; return { R: pieces[piece].records, at: step * pieces[piece].recLen }; };
+  const tStart = (m: number) => { const { R, at } = rec(m); return R[at]; };
+  const tEnd = (m: number) => { const { R, at } = rec(m); return R[at + 2]; };
+  const count = steps.length;
+  const dir = count > 0 && tEnd(0) < tStart(0) ? -1 : 1;
+  const out: Located[] = [];
   let m = 0;
   for (let k = 0; k < t.length; k++) {
     const tk = t[k];
     while (m < count && dir * (tEnd(m) - tk) < 0) m++;
     if (m === 0 && tk === t0 && (count === 0 || tEnd(0) !== tk)) {
-      step[k] = -1;
-      kind[k] = DA.PT_END;
+      out.push({ piece: 0, step: -1, kind: DA.PT_END });
     } else if (m < count && tk === tEnd(m)) {
-      step[k] = m;
-      kind[k] = DA.PT_END;
-    } else if (m < count && dir * (tk - R![m * len]) > 0) {
-      step[k] = m;
-      kind[k] = DA.PT_INTERP;
+      out.push({ ...steps[m], kind: DA.PT_END });
+    } else if (m < count && dir * (tk - tStart(m)) > 0) {
+      out.push({ ...steps[m], kind: DA.PT_INTERP });
     } else {
       throw new Error(`${where}: saved time ${tk} lies in none of the solve's ${count} steps`);
     }
   }
-  return { step, kind };
+  return out;
 }
 
 /** Fills the context block (everything allocated first: an allocation may move memory). */
 function buildContext(
   eng: Engine, req: GradientRequest, alg: Algorithm, d: DenseData | undefined,
-  points: { step: Int32Array; kind: Int32Array }, grads: Float64Array[], sol: Solution<unknown>,
+  points: readonly { at: Located; t: number; g: Float64Array }[], lam: Float64Array, pbar: Float64Array,
 ): number {
   const { n, np, model } = req;
   const f64 = (count: number) => eng.alloc(8 * Math.max(1, count));
@@ -98,7 +122,7 @@ function buildContext(
   const ctx = f64(DA.DA_SIZE);
   const rec = f64(count * recLen);
   const ptLen = DA.DA_PT_HEAD + n;
-  const pts = f64(points.step.length * ptLen);
+  const pts = f64(points.length * ptLen);
   const { pCode, pRegs } = loadTape(eng, model.tape, req.paramVector);
   const adj = f64(model.tape.regs.length);
   const kbar = f64(nPad * Math.max(1, stages));
@@ -107,12 +131,12 @@ function buildContext(
   const ybar = vec();
   const vu = vec();
   const out = vec();
-  const lam = vec();
+  const pLam = vec();
   const mu = vec();
   const fbar = vec();
   const z = vec();
   const vp = f64(np);
-  const pbar = f64(np);
+  const pPbar = f64(np);
   let rosFields: Record<number, number> = {};
   if (rosen) {
     // A solve block for the recomputed steps: the model, J, W and AD lanes as the solve had them.
@@ -158,53 +182,64 @@ function buildContext(
   F[b + DA.DA_NREC] = count;
   F[b + DA.DA_RECLEN] = recLen;
   F[b + DA.DA_PTS] = pts;
-  F[b + DA.DA_NPTS] = points.step.length;
+  F[b + DA.DA_NPTS] = points.length;
   F[b + DA.DA_KBAR] = kbar;
   F[b + DA.DA_Y] = y;
   F[b + DA.DA_YBAR] = ybar;
   F[b + DA.DA_VU] = vu;
   F[b + DA.DA_VP] = vp;
   F[b + DA.DA_OUT] = out;
-  F[b + DA.DA_LAMBDA] = lam;
+  F[b + DA.DA_LAMBDA] = pLam;
   F[b + DA.DA_MU] = mu;
-  F[b + DA.DA_PBAR] = pbar;
+  F[b + DA.DA_PBAR] = pPbar;
+  F.set(lam, pLam >>> 3);
+  F.set(pbar, pPbar >>> 3);
   F[b + DA.DA_FBAR] = fbar;
   F[b + DA.DA_Z] = z;
   for (const [slot, v] of Object.entries(rosFields)) F[b + Number(slot)] = v;
   if (d && count > 0) F.set(d.records.subarray(0, count * recLen), rec >>> 3);
-  for (let k = 0; k < points.step.length; k++) {
+  points.forEach((pt, k) => {
     const p = (pts >>> 3) + k * ptLen;
-    F[p + DA.DA_PT_STEP] = points.step[k];
-    F[p + DA.DA_PT_KIND] = points.kind[k];
-    F[p + DA.DA_PT_T] = sol.t[k];
-    F.set(grads[k], p + DA.DA_PT_HEAD);
-  }
+    F[p + DA.DA_PT_STEP] = pt.at.step;
+    F[p + DA.DA_PT_KIND] = pt.at.kind;
+    F[p + DA.DA_PT_T] = pt.t;
+    F.set(pt.g, p + DA.DA_PT_HEAD);
+  });
   return ctx;
 }
 
 /** The gradient by the discrete adjoint (registered in gradient.ts's METHODS table). */
 export function reverseDiffGradient(req: GradientRequest): GradientOutcome {
-  const alg = checkAlgorithm(req);
-  const { n, where } = req;
-  const sol = solve(req.prob, alg, { ...req.options, dense: true });
+  checkAlgorithm(req);
+  const { n, np, where } = req;
+  const sol = solve(req.prob, req.alg, { ...req.options, dense: true });
   if (sol.retcode !== 'Success') throw new GradientSolveError(sol.retcode, sol.t.length > 0 ? sol.t[sol.t.length - 1] : req.prob.tspan[0], where);
   const pieces = sol.denseRecords;
-  const d = pieces[0];
   const { value, grads } = req.loss.evaluate(sol.u, sol.t, n);
-  const points = locatePoints(d, sol.t, req.prob.tspan[0], where);
+  const located = locatePoints(pieces, sol.t, req.prob.tspan[0], where);
+  // dL/du at the end of the piece being swept (then at its start), and dL/dp so far.
+  let lam = new Float64Array(n);
+  let pbar = new Float64Array(np);
   const eng = getEngine();
-  const mark = eng.mark();
-  try {
-    const ctx = buildContext(eng, req, alg, d, points, grads, sol);
-    const code = alg.kind === 'rosenbrock' ? eng.raw.rosenbrockAdjointSweep(ctx) : eng.raw.erkAdjointSweep(ctx);
-    const F = eng.f64;
-    const b = ctx >>> 3;
-    if (code === DA.DA_SINGULAR) throw new Error(`${where}: ${NAME} could not recompute a ${alg.name} step (its W matrix was singular or not finite)`);
-    if (code !== DA.DA_OK) throw new Error(`${where}: ${NAME} found a saved point inside a step whose interpolation stages were not recorded`);
-    const dp = F.slice(F[b + DA.DA_PBAR] / 8, F[b + DA.DA_PBAR] / 8 + req.np);
-    const du0 = F.slice(F[b + DA.DA_LAMBDA] / 8, F[b + DA.DA_LAMBDA] / 8 + n);
-    return { loss: value, dp, ...(req.du0 ? { du0 } : {}), t: sol.t, retcode: sol.retcode };
-  } finally {
-    eng.release(mark);
+  // The last piece first; a solve without steps has only its initial point (one empty piece).
+  for (let piece = Math.max(pieces.length, 1) - 1; piece >= 0; piece--) {
+    const d = pieces[piece] as DenseData | undefined;
+    const alg = d?.method ?? (checkAlgorithm(req)[0]);
+    checkMethod(alg, where);
+    const points = located.flatMap((at, k) => (at.piece === piece ? [{ at, t: sol.t[k], g: grads[k] }] : []));
+    const mark = eng.mark();
+    try {
+      const ctx = buildContext(eng, req, alg, d, points, lam, pbar);
+      const code = alg.kind === 'rosenbrock' ? eng.raw.rosenbrockAdjointSweep(ctx) : eng.raw.erkAdjointSweep(ctx);
+      if (code === DA.DA_SINGULAR) throw new Error(`${where}: ${NAME} could not recompute a ${alg.name} step (its W matrix was singular or not finite)`);
+      if (code !== DA.DA_OK) throw new Error(`${where}: ${NAME} found a saved point inside a step whose interpolation stages were not recorded`);
+      const F = eng.f64;
+      const b = ctx >>> 3;
+      pbar = F.slice(F[b + DA.DA_PBAR] / 8, F[b + DA.DA_PBAR] / 8 + np);
+      lam = F.slice(F[b + DA.DA_LAMBDA] / 8, F[b + DA.DA_LAMBDA] / 8 + n);
+    } finally {
+      eng.release(mark);
+    }
   }
+  return { loss: value, dp: pbar, ...(req.du0 ? { du0: lam } : {}), t: sol.t, retcode: sol.retcode };
 }
