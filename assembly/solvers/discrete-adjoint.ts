@@ -27,10 +27,10 @@
 //   k̄_i += dt·b_i·λ, ū_n += λ, plus the points inside the step as above; for i = s−1 … 0:
 //   z = W⁻ᵀ·k̄_i,  r̄ = γ·z,  k̄_j += C_ij·r̄,  f̄_i = r̄ (+ what a reusing stage passed on);
 //   W depends on (u_n, p) through J: k̄_iᵀ·dk_i holds g·zᵀ·dJ·k_i, whose gradient is one VJP
-//   of the model (u, v) ↦ J(u, p)·v at (u_n, k_i) with weights g·z (built symbolically in
-//   TypeScript); then Ȳ_i = J(Y_i)ᵀ·f̄_i, p̄ += ∂f/∂pᵀ·f̄_i by a VJP of f, ū_n += Ȳ_i,
+//   of the tape (u, t, v, τ) ↦ J(u, p, t)·v + ∂f/∂t·τ at (u_n, t_n, k_i, 0) with weights g·z
+//   (built symbolically in TypeScript, src/sensitivity/jv-model.ts); then Ȳ_i = J(Y_i)ᵀ·f̄_i, p̄ += ∂f/∂pᵀ·f̄_i by a VJP of f, ū_n += Ȳ_i,
 //   k̄_j += dt·A_ij·Ȳ_i, and T̄ += dt·d_i·r̄ for the ∂f/∂t term, whose gradient is one more VJP
-//   of the same tape, (u, t) ↦ ∂f/∂t, at the step's start (only when f depends on t).
+//   of the same tape at (u_n, t_n, 0, 1) with weights T̄ (only when f depends on t).
 // Rosenbrock23 and Rosenbrock32 (Shampine–Reichelt's steps, written out in rosenbrock.ts) take
 // the same pieces in their own order (rosenbrock23Step below).
 
@@ -47,14 +47,13 @@ import {
   DA_ADAPTIVE, DA_TIME_DEP, DA_TBAR, DA_JV_W, DA_FBAR0,
 } from './layout-discrete-adjoint';
 import { f64At, setF64, ptrAt, i32At, f64ToInt } from './block';
-import { combine } from '../linalg/vector';
+import { combine, axpyTo } from '../linalg/vector';
 import { tapeReverse } from '../tape/reverse';
 import { luFactor, luSolve } from '../linalg/lu';
 import { evalF } from './erk';
 import { computeJacobian, formFactorW, formW, JAC_OK } from './wmatrix';
 import { attemptRodas, attempt23 } from './rosenbrock';
 import { R_ORDER3 } from './layout-rosenbrock';
-import { axpyTo } from '../linalg/vector';
 
 /** y += s·x (n values). */
 export function addScaled(y: usize, s: f64, x: usize, n: i32): void {
