@@ -125,6 +125,19 @@ test('ROBER (Rodas5P, Rodas4, Rosenbrock23): dp matches central differences of t
   assert.is(D.memoryInUse(), 0);
 });
 
+test('the 50-parameter model (vector state, matrix parameters) through Rodas5P: dp matches differences of the fixed-step program to 1e-8', () => {
+  const p0 = Array.from(new D.ODEProblem(net50Model, NET50_U0, [0, 5], net50Params()).paramVector);
+  const flat = (v) => ({ W1: v.slice(0, 20), b1: v.slice(20, 30), W2: v.slice(30, 50) });
+  const opts = { reltol: 1e-6, abstol: 1e-8, saveat: 0.5 };
+  const g = D.gradient(new D.ODEProblem(net50Model, NET50_U0, [0, 5], flat(p0)), D.Rodas5P(), { ...opts, loss: 'sum', sensealg: RDA });
+  assert.is(g.dp.length, 50);
+  const { L } = fixedStepLoss(net50Model, NET50_U0, [0, 5], flat(p0), D.Rodas5P(), opts, 'sum');
+  const dp = fdGradient(p0, (v) => L(flat(v), NET50_U0), 1e-4, 1e-5);
+  const scale = Math.max(...dp.map(Math.abs));
+  assert.ok(relErr(g.dp, dp, 1e-3 * scale) < 1e-8, `dp: ${relErr(g.dp, dp, 1e-3 * scale)}`);
+  assert.is(D.memoryInUse(), 0);
+});
+
 test("the seed's form (LV, Tsit5, every step, loss 'sum'): ReverseDiffAdjoint and ForwardDiffSensitivity agree to 1e-10", () => {
   const prob = new D.ODEProblem(lv, LV_U0, [0, 10], LV_P);
   const r = D.gradient(prob, D.Tsit5(), { loss: 'sum', sensealg: RDA });
