@@ -116,7 +116,8 @@ test('ROBER (Rodas5P, Rodas4, Rosenbrock23): dp matches central differences of t
     const { L, nsteps } = fixedStepLoss(rober, ROBER_U0, [0, 100], ROBER_P, alg, opts, loss);
     assert.ok(nsteps > 40);
     assert.ok(Math.abs(g.loss - L(ROBER_P, ROBER_U0)) <= 1e-12 * Math.abs(g.loss));
-    const dp = fdGradient(ROBER_P, (p) => L(p, ROBER_U0), 2e-4);
+    // Steps of 0.3 %: rounding in the stiff steps (W is ill-conditioned) is the differences' floor.
+    const dp = fdGradient(ROBER_P, (p) => L(p, ROBER_U0), 3e-3);
     assert.ok(relErr(g.dp, dp) < 1e-8, `${alg.name} dp: ${relErr(g.dp, dp)}`);
     // u0's first entry (the others start at 0, where the differences see y2's steep start).
     const du0 = fdGradient(ROBER_U0, (u) => L(ROBER_P, u), 2e-4, 1e-6);
