@@ -6,6 +6,7 @@ export { rosenbrockSolve, rosenbrockInterpolate } from './solvers/rosenbrock';
 export { bdfSolve, bdfInterpolate } from './solvers/bdf';
 export { sdirkSolve, sdirkInterpolate } from './solvers/sdirk';
 export { radauSolve, radauInterpolate } from './solvers/radau';
+export { erkAdjointSweep, rosenbrockAdjointSweep } from './solvers/discrete-adjoint';
 export { luFactorComplex, luSolveComplex } from './linalg/lu-complex';
 
 import { tapePrimal } from './tape/primal';

@@ -81,7 +81,7 @@ import { stiffSwitch } from './stiffness';
  * the candidate into u. Returns errorNorm's sum (0 without error control), −1 when f failed.
  * `mass` is the mass matrix (0: the identity).
  */
-function attempt23(
+export function attempt23(
   blk: usize, tab: usize, n: i32, kbase: usize, stride: usize, uprev: usize, u: usize, tmp: usize,
   f0: usize, fs: usize, f1: usize, dT: usize, w: usize, piv: usize, mass: usize,
   t: f64, dts: f64, tnew: f64, adaptive: bool, atolV: usize, rtolV: usize, atolS: f64, rtolS: f64,
@@ -153,7 +153,7 @@ function attempt23(
 }
 
 /** One attempt of a method in the general (Rodas) form; returns as attempt23. */
-function attemptRodas(
+export function attemptRodas(
   blk: usize, tab: usize, n: i32, kbase: usize, stride: usize, uprev: usize, u: usize, tmp: usize,
   f0: usize, fs: usize, dT: usize, w: usize, piv: usize, mass: usize,
   t: f64, dts: f64, adaptive: bool, atolV: usize, rtolV: usize, atolS: f64, rtolS: f64,

@@ -25,6 +25,8 @@ interface EngineExports {
   sdirkInterpolate(blk: number, t: number, out: number): number;
   radauSolve(blk: number): number;
   radauInterpolate(blk: number, t: number, out: number): number;
+  erkAdjointSweep(ctx: number): number;
+  rosenbrockAdjointSweep(ctx: number): number;
   tapePrepare(tape: number, regs: number): void;
   tapeEvaluate(tape: number, regs: number, t: number, u: number, out: number): void;
   tapeEvaluateMany(tape: number, regs: number, t: number, u: number, out: number, count: number): void;

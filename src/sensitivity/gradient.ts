@@ -15,6 +15,7 @@ import { checkModelProblem, chainRule, GradientSolveError, type GradientOutcome,
 import { checkSensealg, defaultSensealg, type SensitivityAlgorithm, type SensitivityAlgorithmName } from './sensealg.js';
 import { forwardSensitivities } from './forward.js';
 import { backsolveAdjoint, interpolatingAdjoint, quadratureAdjoint } from './adjoint.js';
+import { reverseDiffGradient } from './reverse-diff.js';
 
 export type { Loss, LossFunction, FinalLoss } from './loss.js';
 export { GradientSolveError } from './request.js';
@@ -58,12 +59,13 @@ const forwardGradient: GradientMethod = (req, sensealg) => {
   return { loss: value, ...chainRule(grads, r.S, r.Su0, req.n, req.np), t: r.t, retcode: r.retcode };
 };
 
-const METHODS: Partial<Record<SensitivityAlgorithmName, GradientMethod>> = {
+const METHODS: Record<SensitivityAlgorithmName, GradientMethod> = {
   ForwardSensitivity: forwardGradient,
   ForwardDiffSensitivity: forwardGradient,
   BacksolveAdjoint: backsolveAdjoint,
   InterpolatingAdjoint: interpolatingAdjoint,
   QuadratureAdjoint: quadratureAdjoint,
+  ReverseDiffAdjoint: reverseDiffGradient,
 };
 
 /** The keys of the options that are not solve options. */
@@ -95,7 +97,6 @@ export function gradient<P>(prob: ODEProblem<P>, alg?: Algorithm | AutoAlgorithm
   const np = paramVector.length;
   const chosen = given ?? defaultSensealg(n, np);
   const method = METHODS[chosen.name];
-  if (!method) throw new Error(`${where}: ${chosen.name} is not available in this build`);
   const solveOptions: SolveOptions = { ...rest };
   for (const k of OWN_KEYS) delete (solveOptions as Record<string, unknown>)[k];
   if (lossTerms.final) {

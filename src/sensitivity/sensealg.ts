@@ -131,7 +131,16 @@ export function ForwardDiffSensitivity(options?: { chunkSize?: number }): Forwar
   return Object.freeze({ kind: 'sensitivity', name, ...(chunkSize !== undefined ? { chunkSize } : {}) });
 }
 
-/** Reverse-mode AD through the solver's steps (discrete adjoint): the exact gradient of the computed solution. */
+/**
+ * Reverse-mode AD through the solver's steps (discrete adjoint): the exact gradient of the
+ * computed solution, steps held fixed. Explicit Runge–Kutta methods (interpolation stages
+ * included), Rosenbrock methods with AD Jacobians, and automatic switching between them;
+ * memory grows with the number of steps.
+ *
+ * ```ts
+ * gradient(prob, Tsit5(), { loss: 'sum', sensealg: ReverseDiffAdjoint() });
+ * ```
+ */
 export function ReverseDiffAdjoint(): ReverseDiffAdjointAlgorithm {
   return Object.freeze({ kind: 'sensitivity', name: 'ReverseDiffAdjoint' });
 }

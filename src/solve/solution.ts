@@ -69,7 +69,7 @@ export class Solution<P = unknown> {
 
   private readonly hasDense: boolean;
 
-  /** The dense records, piece by piece (none without dense output): the adjoints read them. @internal */
+  /** The dense records, piece by piece (none without dense output): the adjoints' source and the discrete adjoint's tape. @internal */
   get denseData(): readonly DenseData[] {
     return this.pieces;
   }
