@@ -208,7 +208,7 @@ test('automatic switching (AutoTsit5, AutoVern7): each method swept through its 
     const prob = new D.ODEProblem(vdp, u0, [0, 60], p);
     const g = D.gradient(prob, alg, { ...opts, loss: 'sum', sensealg: RDA });
     // The pieces the solve ran (method and step ends), replayed one after the other with fixed steps.
-    const pieces = D.solve(prob, alg, { ...opts, dense: true }).denseRecords;
+    const pieces = D.solve(prob, alg, { ...opts, dense: true }).denseData;
     assert.ok(pieces.length >= 3, `${alg.name}: ${pieces.length} pieces`);
     const plan = pieces.map((d) => ({ alg: d.method, t0: d.records[0], ts: Array.from({ length: d.count }, (_, m) => d.records[m * d.recLen + 2]) }));
     const L = (pp, uu) => {
