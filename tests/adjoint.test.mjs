@@ -4,7 +4,7 @@
 // model; their memory as the span grows; bad checkpoints and failed solves.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { D, net50Model, NET50_U0, net50Params } from './helpers.mjs';
+import { D, net50Model, NET50_U0, net50Params, relErr, fdGradient } from './helpers.mjs';
 
 const lv = D.ode`
   dx = a*x - b*x*y
@@ -27,24 +27,6 @@ const ADJOINTS = [
   ['InterpolatingAdjoint with checkpoints', () => D.InterpolatingAdjoint({ checkpointing: true })],
   ['QuadratureAdjoint', () => D.QuadratureAdjoint()],
 ];
-
-/** Largest |a − b| / max(|b|, floor) over two arrays. */
-function relErr(a, b, floor = 1e-300) {
-  assert.is(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), floor));
-  return m;
-}
-
-/** Central differences of a scalar function of a vector. */
-function fdGradient(x0, fn, hrel) {
-  return x0.map((x, j) => {
-    const h = hrel * Math.max(Math.abs(x), 1e-3);
-    const xp = x0.slice(); xp[j] += h;
-    const xm = x0.slice(); xm[j] -= h;
-    return (fn(xp) - fn(xm)) / (2 * h);
-  });
-}
 
 const l2 = (data) => (sol) => sol.u.reduce((acc, x, k) => acc + x.reduce((a, v, i) => a + (v - data[k][i]) ** 2, 0), 0);
 

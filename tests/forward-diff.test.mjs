@@ -5,7 +5,7 @@
 // form, stiff methods, O(1) memory in the span, and errors.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { D, net50Model, NET50_U0, net50Params } from './helpers.mjs';
+import { D, net50Model, NET50_U0, net50Params, relErr, fdGradient } from './helpers.mjs';
 
 const lv = D.ode`
   dx = a*x - b*x*y
@@ -19,23 +19,6 @@ const rober = D.ode`
   dy3 = k2*y2*y2
 `;
 const ROBER_P = [0.04, 3e7, 1e4];
-
-function relErr(a, b, floor = 1e-300) {
-  assert.is(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), floor));
-  return m;
-}
-
-/** Central differences of a scalar function of a vector. */
-function fdGradient(x0, fn, hrel) {
-  return x0.map((x, j) => {
-    const h = hrel * Math.max(Math.abs(x), 1e-3);
-    const xp = x0.slice(); xp[j] += h;
-    const xm = x0.slice(); xm[j] -= h;
-    return (fn(xp) - fn(xm)) / (2 * h);
-  });
-}
 
 const sumSaved = (sol) => sol.u.reduce((acc, x) => acc + x.reduce((a, b) => a + b, 0), 0);
 const TIGHT = { reltol: 1e-10, abstol: 1e-10 };

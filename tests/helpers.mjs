@@ -106,3 +106,21 @@ export function net50Params() {
     W2: [0, 1].map((r) => Array.from({ length: 10 }, (_, j) => (r ? 1.2 : -1.2) * Math.sin(0.9 * j + (r ? 0 : 1)))),
   };
 }
+
+/** Largest |a_i − b_i| / max(|b_i|, floor) over two arrays of one length. */
+export function relErr(a, b, floor = 1e-300) {
+  if (a.length !== b.length) throw new RangeError(`relErr: lengths ${a.length} and ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), floor));
+  return m;
+}
+
+/** Central differences of a scalar function of a vector, step hrel·max(|x_j|, 1e-3). */
+export function fdGradient(x0, fn, hrel) {
+  return x0.map((x, j) => {
+    const h = hrel * Math.max(Math.abs(x), 1e-3);
+    const xp = x0.slice(); xp[j] += h;
+    const xm = x0.slice(); xm[j] -= h;
+    return (fn(xp) - fn(xm)) / (2 * h);
+  });
+}

@@ -8,13 +8,11 @@
 // into the record itself.
 
 import {
-  B_N, B_TAB, B_TPREV, B_DTCUR, B_EXTRAS_DONE, B_UPREV, B_K, B_STRIDE, B_TMP, DENSE_HEAD,
-  T_DEG, T_B_N, T_B_IDX, T_B_POLY, T_B_W,
+  B_TAB, B_TPREV, B_DTCUR, B_EXTRAS_DONE, B_UPREV, B_K, B_STRIDE, B_TMP, DENSE_HEAD,
 } from './layout';
 import { IS_BLK, IS_NPIECE, IS_PIECES, IS_PIECE, IS_REC, IP_TAB, IP_RECS, IP_COUNT, IP_RECLEN, IP_SIZE } from './layout-adjoint';
 import { f64At, setF64, ptrAt, i32At } from './block';
-import { interpolateStep } from './erk';
-import { combine } from '../linalg/vector';
+import { interpolateStep, interpolateStages } from './erk';
 
 // @ts-ignore: decorator
 @inline function piece(src: usize, p: i32): usize {
@@ -95,20 +93,7 @@ export function sourceAt(src: usize, t: f64, out: usize): void {
   locate(src, t);
   attach(src);
   const blk = ptrAt(src, IS_BLK);
-  const tab = ptrAt(blk, B_TAB);
-  const dt = f64At(blk, B_DTCUR);
-  const theta = (t - f64At(blk, B_TPREV)) / dt;
-  const deg = i32At(tab, T_DEG);
-  const nb = i32At(tab, T_B_N);
-  const poly = ptrAt(tab, T_B_POLY);
-  const w = ptrAt(tab, T_B_W);
-  for (let q = 0; q < nb; q++) {
-    const row = poly + (<usize>(q * deg) << 3);
-    let acc = 0.0;
-    for (let j = deg - 1; j >= 0; j--) acc = (acc + load<f64>(row + (<usize>j << 3))) * theta;
-    store<f64>(w + (<usize>q << 3), acc);
-  }
-  combine(out, ptrAt(blk, B_UPREV), dt, w, ptrAt(tab, T_B_IDX), nb, ptrAt(blk, B_K), ptrAt(blk, B_STRIDE), i32At(blk, B_N));
+  interpolateStages(blk, ptrAt(blk, B_TAB), t, out);
 }
 
 /**

@@ -336,6 +336,15 @@ function ensureExtras(blk: usize, tab: usize): bool {
 export function interpolateStep(blk: usize, tq: f64, out: usize): bool {
   const tab = ptrAt(blk, B_TAB);
   if (!ensureExtras(blk, tab)) return false;
+  interpolateStages(blk, tab, tq, out);
+  return true;
+}
+
+/**
+ * out = u_n + dt·Σ_i B_i(θ)·k_i over the step's stages, the extra ones already computed
+ * (interpolateStep without ensureExtras: it never evaluates f).
+ */
+export function interpolateStages(blk: usize, tab: usize, tq: f64, out: usize): void {
   const tprev = f64At(blk, B_TPREV);
   const dt = f64At(blk, B_DTCUR);
   const theta = (tq - tprev) / dt;
@@ -350,7 +359,6 @@ export function interpolateStep(blk: usize, tq: f64, out: usize): bool {
     store<f64>(w + (<usize>q << 3), acc);
   }
   combine(out, ptrAt(blk, B_UPREV), dt, w, ptrAt(tab, T_B_IDX), nb, ptrAt(blk, B_K), ptrAt(blk, B_STRIDE), i32At(blk, B_N));
-  return true;
 }
 
 /** Exported for TypeScript: interpolation inside the current step (callbacks, Solution.at). */

@@ -206,7 +206,7 @@ function checkpointsOf(req: GradientRequest, fw: Forward, given: readonly number
 const DRIFT_LIMIT = 1e6;
 
 /** Why the backsolved state `x` (its first u.length values) is no longer usable, if it is not. */
-function checkDrift(x: Float64Array, u: Float64Array, atol: number, rtol: number): string | undefined {
+function checkDrift(x: Float64Array, u: ArrayLike<number>, atol: number, rtol: number, at = 'this checkpoint'): string | undefined {
   let worst = 0;
   for (let i = 0; i < u.length; i++) {
     const d = Math.abs(x[i] - u[i]) / (atol + rtol * Math.abs(u[i]));
@@ -214,7 +214,7 @@ function checkDrift(x: Float64Array, u: Float64Array, atol: number, rtol: number
   }
   if (worst <= DRIFT_LIMIT) return undefined;
   return `BacksolveAdjoint's backward state u left the forward solution (by ${Number.isFinite(worst) ? worst.toPrecision(2) : worst} times the tolerance) ` +
-    'before this checkpoint: integrating u backwards is unstable for this problem (stiff, or fast contracting); ' +
+    `before ${at}: integrating u backwards is unstable for this problem (stiff, or fast contracting); ` +
     'use InterpolatingAdjoint or QuadratureAdjoint, or closer checkpoints';
 }
 
@@ -228,10 +228,10 @@ export function backsolveAdjoint(req: GradientRequest, sensealg: SensitivityAlgo
   const tK = fw.times[fw.times.length - 1];
   if (tK === t0) return onlyAtStart(req, fw);
   const marks = lossJumps(fw, n);
+  const atol = scalarTolerance(req.options.abstol, 1e-6);
+  const rtol = scalarTolerance(req.options.reltol, 1e-3);
   if (s.checkpointing) {
     const cps = checkpointsOf(req, fw, s.checkpoints, s.name);
-    const atol = scalarTolerance(req.options.abstol, 1e-6);
-    const rtol = scalarTolerance(req.options.reltol, 1e-3);
     cps.t.forEach((t, k) => {
       const u = cps.u[k];
       marks.push({ t, apply: (x) => checkDrift(x, u, atol, rtol) ?? void x.set(u) });
@@ -240,6 +240,13 @@ export function backsolveAdjoint(req: GradientRequest, sensealg: SensitivityAlgo
   const prob = adjointProblem(model, paramVector, A.ADJ_BACKSOLVE, initialState(fw, A.ADJ_BACKSOLVE, n, np), [tK, t0]);
   const sol = backwardSolve(req, prob, A.ADJ_BACKSOLVE, marks, false);
   const x = sol.u[sol.u.length - 1];
+  // u0 is known exactly: the last check of the backsolved u, with or without checkpoints.
+  const why = checkDrift(x, req.prob.u0, atol, rtol, 't0');
+  if (why) {
+    const e = new GradientSolveError('Unstable', t0, req.where);
+    e.message += `: ${why}`;
+    throw e;
+  }
   return { loss: fw.value, dp: x.slice(2 * n), du0: finalGradient(fw, x.subarray(n, 2 * n), t0), t: fw.sol.t, retcode: 'Success' };
 }
 

@@ -15,21 +15,12 @@ import type { SolveOptions } from '../solve/options.js';
 import type { Algorithm } from '../solve/algorithms.js';
 import type { AutoAlgorithm } from '../solve/auto.js';
 import type { ReturnCode } from '../solve/retcode.js';
+import type { SensitivityResult } from './forward.js';
 import type { Model } from '../model/model.js';
 import { loadTape } from '../model/evaluate.js';
 import { setEngineRhs, enginePlaceholder } from '../solve/engine-rhs.js';
 import { extendTolerance } from './request.js';
 import type { ForwardDiffSensitivityAlgorithm } from './sensealg.js';
-
-/** Forward sensitivities at the saved points: u, du/dp (n×np) and, when asked, du/du0 (n×n). */
-export interface ForwardSensitivities {
-  readonly sol: Solution<Float64Array>;
-  readonly t: Float64Array;
-  readonly u: Float64Array[];
-  readonly S: Float64Array[];
-  readonly Su0?: Float64Array[];
-  readonly retcode: ReturnCode;
-}
 
 /** The dual problem for columns [c0, c1) of [∂/∂p | ∂/∂u0] (np + n columns in all). */
 function dualProblem(prob: ODEProblem<unknown>, model: Model, p: Float64Array, c0: number, c1: number): ODEProblem<undefined> {
@@ -73,7 +64,7 @@ function dualProblem(prob: ODEProblem<unknown>, model: Model, p: Float64Array, c
 export function forwardDiffSensitivities(
   prob: ODEProblem<unknown>, model: Model, p: Float64Array, alg: Algorithm | AutoAlgorithm | string | undefined,
   options: SolveOptions, withU0: boolean, sensealg: ForwardDiffSensitivityAlgorithm, where: string,
-): ForwardSensitivities {
+): SensitivityResult {
   const n = model.length;
   const np = p.length;
   const m = np + (withU0 ? n : 0);
@@ -114,7 +105,7 @@ export function forwardDiffSensitivities(
   return splitResult(first!, n, S, withU0 ? Su0 : undefined, first!.retcode);
 }
 
-function splitResult(sol: Solution<undefined>, n: number, S: Float64Array[], Su0: Float64Array[] | undefined, retcode: ReturnCode): ForwardSensitivities {
+function splitResult(sol: Solution<undefined>, n: number, S: Float64Array[], Su0: Float64Array[] | undefined, retcode: ReturnCode): SensitivityResult {
   const count = sol.u.length;
   return {
     sol: sol as unknown as Solution<Float64Array>,

@@ -13,7 +13,7 @@ import type { ReturnCode } from '../solve/retcode.js';
 import type { Model } from '../model/model.js';
 import { augmentedModel } from './augment.js';
 import { checkModelProblem, extendTolerance } from './request.js';
-import { forwardDiffSensitivities, type ForwardSensitivities } from './forward-diff.js';
+import { forwardDiffSensitivities } from './forward-diff.js';
 import { checkSensealg, type ForwardSensitivityAlgorithm, type ForwardDiffSensitivityAlgorithm } from './sensealg.js';
 
 /** Options of `sensitivity`: those of `solve` (no callbacks), plus `du0` and `sensealg`. */
@@ -47,7 +47,7 @@ export interface SensitivityResult {
 function augmentedSensitivities(
   prob: ODEProblem<unknown>, model: Model, p: Float64Array, alg: Algorithm | AutoAlgorithm | string | undefined,
   options: SolveOptions, withU0: boolean, where: string,
-): ForwardSensitivities {
+): SensitivityResult {
   const aug = augmentedModel(model, withU0);
   const { n, m, np } = aug;
   const u0 = new Float64Array(n * (1 + m));
@@ -86,7 +86,7 @@ function augmentedSensitivities(
 export function forwardSensitivities(
   prob: ODEProblem<unknown>, alg: Algorithm | AutoAlgorithm | string | undefined, options: SolveOptions,
   withU0: boolean, sensealg: ForwardSensitivityAlgorithm | ForwardDiffSensitivityAlgorithm, where: string,
-): ForwardSensitivities {
+): SensitivityResult {
   const { model, paramVector } = checkModelProblem(prob, sensealg.name, where);
   if (sensealg.name === 'ForwardDiffSensitivity') {
     return forwardDiffSensitivities(prob, model, paramVector, alg, options, withU0, sensealg, where);
