@@ -53,7 +53,8 @@ function expectFloat64Array(value, what) {
  *   { retcode, n, nf, hash, backRetcode, backN }
  * where `hash` is the SHA-256 (hex) of, in order: sol.t, each sol.u[i], sol.at(7.3), the
  * backward solve's t and every state, the states of a compiled-model solve (the engine's
- * tape interpreter and elementary functions) and of a vector-model solve (their SIMD forms).
+ * tape interpreter and elementary functions) and of a vector-model solve (their SIMD forms),
+ * and the gradients of a model solve by six sensitivity algorithms.
  * Any change in any bit changes the hash.
  */
 export async function lvCheck(difflux) {
@@ -104,7 +105,24 @@ export async function lvCheck(difflux) {
   const fieldSol = solve(new ODEProblem(field, u0, [0, 2]), Tsit5(), { ...TOLERANCES, saveat: 0.5 });
   const fieldU = fieldSol.u.map((ui, i) => expectFloat64Array(ui, `field.u[${i}]`).slice());
 
-  const digest = await crypto.subtle.digest('SHA-256', concatBytes([t, ...u, dense, backT, ...backU, ...modelU, ...fieldU]));
+  // Gradients through the solve by every sensitivity algorithm (dual lanes, reverse sweeps,
+  // backward adjoint solves on interpolated forward solutions, quadrature): their bits too.
+  const lv = difflux.ode`
+    dx = a*x - b*x*y
+    dy = -c*y + d*x*y
+  `;
+  const gprob = new ODEProblem(lv, [1, 1], [0, 5], [1.5, 1, 3, 1]);
+  const sensealgs = [
+    difflux.ForwardSensitivity(), difflux.ForwardDiffSensitivity(), difflux.ReverseDiffAdjoint(),
+    difflux.BacksolveAdjoint(), difflux.InterpolatingAdjoint({ checkpointing: true }), difflux.QuadratureAdjoint(),
+  ];
+  const grads = [];
+  for (const sensealg of sensealgs) {
+    const g = difflux.gradient(gprob, Tsit5(), { ...TOLERANCES, saveat: 1, loss: 'sum', sensealg });
+    grads.push(expectFloat64Array(g.dp, `${sensealg.name} dp`).slice(), expectFloat64Array(g.du0, `${sensealg.name} du0`).slice());
+  }
+
+  const digest = await crypto.subtle.digest('SHA-256', concatBytes([t, ...u, dense, backT, ...backU, ...modelU, ...fieldU, ...grads]));
   return {
     retcode,
     n: t.length,
