@@ -15,6 +15,7 @@ export { solve } from './solve/solve.js';
 export type { SolveOptions } from './solve/options.js';
 export { Solution } from './solve/solution.js';
 export type { SolveStats } from './solve/solution.js';
+export type { SolveTally } from './solve/solve.js';
 export type { ReturnCode } from './solve/retcode.js';
 // Explicit Runge–Kutta methods.
 export {

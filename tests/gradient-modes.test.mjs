@@ -128,4 +128,28 @@ test('the default sensealg: forward mode up to 100 states + parameters, else Int
   assert.is(D.memoryInUse(), 0);
 });
 
+test('stats: the solves each mode ran and their work', () => {
+  const prob = new D.ODEProblem(lv, [1, 1], [0, 10], [1.5, 1, 3, 1]);
+  const opts = { reltol: 1e-8, abstol: 1e-8, saveat: 1 };
+  const plain = D.solve(prob, D.Tsit5(), opts).stats;
+  const run = (sensealg) => D.gradient(prob, D.Tsit5(), { ...opts, sensealg }).stats;
+  // One solve with the plain solve's steps: the dual state (u-only error norm) and the forward
+  // pass of the discrete adjoint.
+  for (const s of [D.ForwardDiffSensitivity(), D.ReverseDiffAdjoint()]) {
+    const st = run(s);
+    assert.is(st.solves, 1, s.name);
+    assert.is(st.naccept, plain.naccept, s.name);
+    assert.is(st.nf, plain.nf, s.name);
+  }
+  // The symbolic sensitivities steer the steps too: more of them.
+  assert.ok(run(D.ForwardSensitivity()).naccept > plain.naccept);
+  // A forward and a backward solve; with checkpoints at the 10 saved times after t0, a re-solve
+  // and a backward leg per interval besides the forward pass.
+  for (const s of [D.BacksolveAdjoint(), D.InterpolatingAdjoint(), D.QuadratureAdjoint()]) assert.is(run(s).solves, 2, s.name);
+  const cp = run(D.InterpolatingAdjoint({ checkpointing: true }));
+  assert.is(cp.solves, 1 + 2 * 10);
+  assert.ok(cp.nf > plain.nf);
+  assert.is(D.memoryInUse(), 0);
+});
+
 test.run();

@@ -7,6 +7,7 @@ import type { ODEProblem } from '../solve/problem.js';
 import type { Algorithm } from '../solve/algorithms.js';
 import type { AutoAlgorithm } from '../solve/auto.js';
 import { defaultAlgorithm } from '../solve/auto.js';
+import { tallySolves, type SolveTally } from '../solve/solve.js';
 import type { ReturnCode } from '../solve/retcode.js';
 import type { SolveOptions } from '../solve/options.js';
 import { getEngine } from '../runtime/engine.js';
@@ -46,6 +47,12 @@ export interface GradientResult {
   readonly sensealg: SensitivityAlgorithmName;
   /** Peak WebAssembly memory the gradient used above what was in use before it (bytes). */
   readonly peakBytes: number;
+  /**
+   * The work of every solve the gradient ran (forward, backward, re-solved intervals), summed:
+   * `solves` counts them, `nf` the evaluations of their right-hand sides (a dual or adjoint
+   * evaluation counts once). ReverseDiffAdjoint's reverse sweep is not a solve and is not in it.
+   */
+  readonly stats: SolveTally;
 }
 
 /** A gradient method: the forward and backward passes of one sensealg. */
@@ -116,7 +123,7 @@ export function gradient<P>(prob: ODEProblem<P>, alg?: Algorithm | AutoAlgorithm
   const eng = getEngine();
   const before = eng.inUse;
   eng.resetPeak();
-  const out = method(req, chosen);
+  const { result: out, stats } = tallySolves(() => method(req, chosen));
   const peakBytes = eng.peakInUse - before;
   return {
     loss: out.loss,
@@ -126,5 +133,6 @@ export function gradient<P>(prob: ODEProblem<P>, alg?: Algorithm | AutoAlgorithm
     retcode: out.retcode,
     sensealg: chosen.name,
     peakBytes,
+    stats,
   };
 }

@@ -311,7 +311,34 @@ function run<P>(eng: Engine, prob: ODEProblem<P>, phases: Phase[], first: number
     naccept: G[b + L.B_NACCEPT], nreject: G[b + L.B_NREJECT], nswitch: G[b + L.B_NSWITCH],
   };
   const dense = !o.dense ? null : phases.length === 1 ? segments[0] : segments;
+  if (tally) {
+    tally.solves++;
+    for (const k of Object.keys(stats) as (keyof SolveStats)[]) tally[k] += stats[k];
+  }
   return new Solution<P>(prob, name, t, u, retcodeName(code), stats, dense);
+}
+
+/** Work counters summed over several solves, and how many there were. */
+export interface SolveTally extends SolveStats {
+  solves: number;
+}
+
+/** The tally every finished solve adds to while `tallySolves` runs (undefined: none). */
+let tally: SolveTally | undefined;
+
+/**
+ * Runs `fn` and sums the stats of every solve it finishes (nested tallies each see their own
+ * solves; an outer one does not see an inner one's).
+ */
+export function tallySolves<T>(fn: () => T): { result: T; stats: SolveTally } {
+  const outer = tally;
+  const mine: SolveTally = { solves: 0, nf: 0, nw: 0, nsolve: 0, njacs: 0, nnonliniter: 0, nnonlinconvfail: 0, naccept: 0, nreject: 0, nswitch: 0 };
+  tally = mine;
+  try {
+    return { result: fn(), stats: mine };
+  } finally {
+    tally = outer;
+  }
 }
 
 /** The controller constants of the method about to run. */
