@@ -19,7 +19,8 @@
 // Adams + Newton (dense direct solver, analytic Jacobian), the same models, spans, loss and
 // tolerances; rows "CVODES …" in each table, and every difflux row's time relative to the CVODES
 // row of its kind (forward or adjoint). Without a C compiler or CVODES the rows say "not
-// available" and the rest runs. `--cvodes-bdf` (or BENCH_CVODES_BDF=1) adds the same with BDF;
+// available" and the rest runs. `--cvodes-bdf` (or BENCH_CVODES_BDF=1) adds the same with BDF,
+// `--cvodes-fixedpoint` (or BENCH_CVODES_FIXEDPOINT=1) with Adams and fixed-point iteration;
 // `--cvodes-polynomial` (or BENCH_CVODES_POLYNOMIAL=1) adds the Adams adjoint with CVODES's
 // polynomial interpolation of the forward solution instead of Hermite.
 import os from 'node:os';
@@ -56,6 +57,7 @@ const PEER_TIMING = { warmSeconds: WARM_MS / 1000, minReps: MIN_RUNS, minSeconds
 // examples, e.g. cvsRoberts_ASAi_dns).
 const CVODES_ND = 150;
 const CVODES_BDF = process.argv.includes('--cvodes-bdf') || process.env.BENCH_CVODES_BDF === '1';
+const CVODES_FIXEDPOINT = process.argv.includes('--cvodes-fixedpoint') || process.env.BENCH_CVODES_FIXEDPOINT === '1';
 const CVODES_POLYNOMIAL = process.argv.includes('--cvodes-polynomial') || process.env.BENCH_CVODES_POLYNOMIAL === '1';
 
 /** Checkpoints every time unit, ends included: 0, 1, …, t1. */
@@ -80,8 +82,8 @@ const MODES = [
     expect: 'time per step O(1) in parameters; memory O(checkpoints + one interval)', mem: 'checkpoints', kind: 'adjoint',
   },
   { label: 'QuadratureAdjoint()', make: () => QuadratureAdjoint(), expect: 'time per step O(1) in parameters; memory O(steps)', mem: 'steps', kind: 'adjoint' },
-  ...(CVODES_BDF ? ['adams', 'bdf'] : ['adams']).flatMap((method) => {
-    const name = method === 'adams' ? 'Adams' : 'BDF';
+  ...['adams', ...(CVODES_BDF ? ['bdf'] : []), ...(CVODES_FIXEDPOINT ? ['adams-fixedpoint'] : [])].flatMap((method) => {
+    const name = { adams: 'Adams', bdf: 'BDF', 'adams-fixedpoint': 'Adams, fixed-point iteration' }[method];
     return [
       {
         label: `CVODES forward sensitivities (${name})`, peer: { mode: 'forward', method }, kind: 'forward',
@@ -344,7 +346,9 @@ function peerParagraph() {
     `The peer: SUNDIALS CVODES${version ? ` ${version}` : ''} (Debian's libsundials-dev, linked as shared libraries), driven by \`bench/gradients/cvodes.c\`, on the same models written by hand in C ` +
       '(f, ∂f/∂u and ∂f/∂p; `bench/gradients/check-models.mjs` checks them against difflux\'s automatic derivatives) with the very same parameter values (passed on stdin), the same loss and tolerances. ' +
       'The CVODES rows use Adams–Moulton (CV_ADAMS) with Newton iteration and the dense direct linear solver with the analytic Jacobian' +
-      `${CVODES_BDF ? ' (the BDF rows: CV_BDF, otherwise the same)' : ''}, a stop time at t1 (as difflux's solve ends on t1). ` +
+      `${CVODES_BDF ? ' (the BDF rows: CV_BDF, otherwise the same)' : ''}` +
+      `${CVODES_FIXEDPOINT ? ' (the "fixed-point iteration" rows: CV_ADAMS with SUNNonlinSol_FixedPoint, no acceleration, for the state, the staggered sensitivities and the backward problem: no Jacobian, no linear solver)' : ''}` +
+      ', a stop time at t1 (as difflux\'s solve ends on t1). ' +
       (CVODES_POLYNOMIAL ? 'The "polynomial interpolation" row: the same adjoint with CV_POLYNOMIAL instead of CV_HERMITE (the forward solution between stored steps from the Adams interpolating polynomial of each step instead of a cubic Hermite one). ' : '') +
       'Forward sensitivities: CVodeSensInit with an analytic sensitivity right-hand side (all columns in one call), CV_STAGGERED, one column per parameter and per u0 entry (S(0) = [0 | I]), ' +
       'the sensitivities in the error test at the state\'s tolerances (CVodeSensSStolerances, errconS = true), Newton for the sensitivity corrector too; dL/dx = Σ_i S_i(t1). ' +

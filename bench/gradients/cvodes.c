@@ -16,6 +16,9 @@
  *   METHOD   adams | bdf  (CVodeCreate's linear multistep method; Newton iteration with the
  *                     dense direct linear solver and the analytic Jacobian, for the state, the
  *                     sensitivities and the backward problem alike)
+ *            adams-fixedpoint  Adams with fixed-point iteration (no Jacobian, no linear solver;
+ *                     SUNNonlinSol_FixedPoint without acceleration for the state and the backward
+ *                     problem, SUNNonlinSol_FixedPointSens for the staggered sensitivities)
  *   RTOL, ATOL  one scalar each; the sensitivities, the backward problem and its quadrature
  *               get the same, and take part in the error test (errconS, errconQB = true)
  *   ND          steps between checkpoints (adjoint mode; ignored otherwise)
@@ -55,6 +58,7 @@
 #include <nvector/nvector_serial.h>
 #include <sundials/sundials_config.h>
 #include <sunlinsol/sunlinsol_dense.h>
+#include <sunnonlinsol/sunnonlinsol_fixedpoint.h>
 #include <sunmatrix/sunmatrix_dense.h>
 
 /* ───────────────────────── heap accounting ───────────────────────── */
@@ -274,7 +278,7 @@ static int quad_b(realtype t, N_Vector y, N_Vector yB, N_Vector qBdot, void *ud)
 /* ───────────────────────── one gradient ───────────────────────── */
 typedef struct {
   Model *m;
-  int adjoint, lmm, interp;
+  int adjoint, lmm, interp, fixedpoint;
   double t1, rtol, atol;
   long nd;
 } Setup;
@@ -292,12 +296,28 @@ static void die(const char *what) {
 }
 #define OK(call) do { if ((call) < 0) die(#call); } while (0)
 
-static void newton_dense(void *mem, N_Vector y, SUNMatrix *A, SUNLinearSolver *LS, SUNContext ctx, int n) {
+/* The state's corrector: Newton with the dense direct solver and the analytic Jacobian, or
+   fixed-point iteration (then *A and *LS stay NULL and *NLS is the solver to free). */
+static void corrector(const Setup *s, void *mem, N_Vector y, SUNMatrix *A, SUNLinearSolver *LS,
+                      SUNNonlinearSolver *NLS, SUNContext ctx, int n) {
+  *A = NULL; *LS = NULL; *NLS = NULL;
+  if (s->fixedpoint) {
+    *NLS = SUNNonlinSol_FixedPoint(y, 0, ctx);
+    if (!*NLS) die("SUNNonlinSol_FixedPoint");
+    OK(CVodeSetNonlinearSolver(mem, *NLS));
+    return;
+  }
   *A = SUNDenseMatrix(n, n, ctx);
   *LS = SUNLinSol_Dense(y, *A, ctx);
   if (!*A || !*LS) die("dense matrix and linear solver");
   OK(CVodeSetLinearSolver(mem, *LS, *A));
   OK(CVodeSetJacFn(mem, jac));
+}
+
+static void free_corrector(SUNMatrix A, SUNLinearSolver LS, SUNNonlinearSolver NLS) {
+  if (NLS) SUNNonlinSolFree(NLS);
+  if (LS) SUNLinSolFree(LS);
+  if (A) SUNMatDestroy(A);
 }
 
 /* Forward sensitivities: Ns = np + n columns, S(0) = [0 | I]. dL/dx_k = sum_i S_ik(t1). */
@@ -324,8 +344,14 @@ static void gradient_forward(const Setup *s, Result *res) {
   OK(CVodeSetStopTime(mem, s->t1));
   SUNMatrix A;
   SUNLinearSolver LS;
-  newton_dense(mem, y, &A, &LS, ctx, n);
+  SUNNonlinearSolver NLS, NLSS = NULL;
+  corrector(s, mem, y, &A, &LS, &NLS, ctx, n);
   OK(CVodeSensInit(mem, Ns, CV_STAGGERED, sens_rhs, yS));
+  if (s->fixedpoint) {
+    NLSS = SUNNonlinSol_FixedPointSens(Ns, y, 0, ctx);
+    if (!NLSS) die("SUNNonlinSol_FixedPointSens");
+    OK(CVodeSetNonlinearSolverSensStg(mem, NLSS));
+  }
   double abstolS[MAXP + MAXN];
   for (int k = 0; k < Ns; k++) abstolS[k] = s->atol;
   OK(CVodeSensSStolerances(mem, s->rtol, abstolS));
@@ -354,8 +380,8 @@ static void gradient_forward(const Setup *s, Result *res) {
   CVodeGetNumLinSolvSetups(mem, &res->nsetups);
 
   CVodeFree(&mem);
-  SUNLinSolFree(LS);
-  SUNMatDestroy(A);
+  if (NLSS) SUNNonlinSolFree(NLSS);
+  free_corrector(A, LS, NLS);
   N_VDestroyVectorArray(yS, Ns);
   N_VDestroy(y);
   SUNContext_Free(&ctx);
@@ -381,7 +407,8 @@ static void gradient_adjoint(const Setup *s, Result *res) {
   OK(CVodeSetStopTime(mem, s->t1));
   SUNMatrix A, AB = NULL;
   SUNLinearSolver LS, LSB = NULL;
-  newton_dense(mem, y, &A, &LS, ctx, n);
+  SUNNonlinearSolver NLS, NLSB = NULL;
+  corrector(s, mem, y, &A, &LS, &NLS, ctx, n);
   OK(CVodeAdjInit(mem, s->nd, s->interp));
 
   realtype t = 0.0;
@@ -407,11 +434,17 @@ static void gradient_adjoint(const Setup *s, Result *res) {
     OK(CVodeSStolerancesB(mem, which, s->rtol, s->atol));
     OK(CVodeSetUserDataB(mem, which, m));
     OK(CVodeSetMaxNumStepsB(mem, which, 100000000L));
-    AB = SUNDenseMatrix(n, n, ctx);
-    LSB = SUNLinSol_Dense(yB, AB, ctx);
-    if (!AB || !LSB) die("dense matrix and linear solver (backward)");
-    OK(CVodeSetLinearSolverB(mem, which, LSB, AB));
-    OK(CVodeSetJacFnB(mem, which, jac_b));
+    if (s->fixedpoint) {
+      NLSB = SUNNonlinSol_FixedPoint(yB, 0, ctx);
+      if (!NLSB) die("SUNNonlinSol_FixedPoint (backward)");
+      OK(CVodeSetNonlinearSolverB(mem, which, NLSB));
+    } else {
+      AB = SUNDenseMatrix(n, n, ctx);
+      LSB = SUNLinSol_Dense(yB, AB, ctx);
+      if (!AB || !LSB) die("dense matrix and linear solver (backward)");
+      OK(CVodeSetLinearSolverB(mem, which, LSB, AB));
+      OK(CVodeSetJacFnB(mem, which, jac_b));
+    }
     OK(CVodeQuadInitB(mem, which, quad_b, qB));
     OK(CVodeSetQuadErrConB(mem, which, SUNTRUE));
     OK(CVodeQuadSStolerancesB(mem, which, s->rtol, s->atol));
@@ -433,10 +466,8 @@ static void gradient_adjoint(const Setup *s, Result *res) {
   }
 
   CVodeFree(&mem); /* frees the adjoint memory and the backward problems too */
-  if (LSB) SUNLinSolFree(LSB);
-  if (AB) SUNMatDestroy(AB);
-  SUNLinSolFree(LS);
-  SUNMatDestroy(A);
+  free_corrector(AB, LSB, NLSB);
+  free_corrector(A, LS, NLS);
   N_VDestroy(qB);
   N_VDestroy(yB);
   N_VDestroy(y);
@@ -493,7 +524,8 @@ int main(int argc, char **argv) {
   else if (strcmp(argv[2], "forward") && !isCheck) { fprintf(stderr, "MODE is forward, adjoint or check\n"); return 1; }
   if (!strcmp(argv[3], "adams")) s.lmm = CV_ADAMS;
   else if (!strcmp(argv[3], "bdf")) s.lmm = CV_BDF;
-  else { fprintf(stderr, "METHOD is adams or bdf\n"); return 1; }
+  else if (!strcmp(argv[3], "adams-fixedpoint")) { s.lmm = CV_ADAMS; s.fixedpoint = 1; }
+  else { fprintf(stderr, "METHOD is adams, bdf or adams-fixedpoint\n"); return 1; }
   s.interp = CV_HERMITE;
   if (argc == 13 && !strcmp(argv[12], "polynomial")) s.interp = CV_POLYNOMIAL;
   else if (argc == 13 && strcmp(argv[12], "hermite")) { fprintf(stderr, "INTERP is hermite or polynomial\n"); return 1; }
@@ -536,7 +568,7 @@ int main(int argc, char **argv) {
   const Model *m = s.m;
   printf("{\"solver\":\"CVODES\",\"version\":\"%s\",\"model\":\"%s\",\"mode\":\"%s\",\"method\":\"%s\","
          "\"t1\":%.17g,\"rtol\":%.17g,\"atol\":%.17g,\"nd\":%ld,\"interp\":\"%s\",\"flag\":%d,\"loss\":%.17g,",
-         SUNDIALS_VERSION, m->name, s.adjoint ? "adjoint" : "forward", s.lmm == CV_ADAMS ? "adams" : "bdf",
+         SUNDIALS_VERSION, m->name, s.adjoint ? "adjoint" : "forward", s.fixedpoint ? "adams-fixedpoint" : s.lmm == CV_ADAMS ? "adams" : "bdf",
          s.t1, s.rtol, s.atol, s.adjoint ? s.nd : 0L, s.interp == CV_HERMITE ? "hermite" : "polynomial",
          first.flag, first.loss);
   print_list("dp", first.dp, m->np);
