@@ -13,6 +13,16 @@
 // this build" is reported as not available, so the script runs whichever modes exist.
 // Nothing here asserts on time; the expected O(·) behaviour is printed beside the measured
 // growth, and the reader compares.
+//
+// The peer: SUNDIALS CVODES (bench/gradients/cvodes.c, built into bench/gradients/build/ and run
+// as a child process that times itself), forward sensitivities and the adjoint method with
+// Adams + Newton (dense direct solver, analytic Jacobian), the same models, spans, loss and
+// tolerances; rows "CVODES …" in each table, and every difflux row's time relative to the CVODES
+// row of its kind (forward or adjoint). Without a C compiler or CVODES the rows say "not
+// available" and the rest runs. `--cvodes-bdf` (or BENCH_CVODES_BDF=1) adds the same with BDF,
+// `--cvodes-fixedpoint` (or BENCH_CVODES_FIXEDPOINT=1) with Adams and fixed-point iteration;
+// `--cvodes-polynomial` (or BENCH_CVODES_POLYNOMIAL=1) adds the Adams adjoint with CVODES's
+// polynomial interpolation of the forward solution instead of Hermite.
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import {
@@ -22,6 +32,7 @@ import {
 import { summarize } from './lib/timing.mjs';
 import { writeSection } from './lib/results.mjs';
 import { lotkaVolterra, net50, problemOf } from './lib/gradient-models.mjs';
+import { runCvodes } from './gradients/peer.mjs';
 
 const QUICK = process.env.BENCH_QUICK === '1' || process.argv.includes('--quick');
 // A quick run never reaches bench/RESULTS.md (only a copy named by BENCH_RESULTS).
@@ -39,6 +50,15 @@ const WARM_MS = QUICK ? 30 : 200;
 const BUDGET_MS = QUICK ? 150 : 2000;
 const MIN_RUNS = QUICK ? 3 : 5;
 const MAX_RUNS = 2000;
+// The CVODES driver times inside its process with the same budget (warm-up, then at least
+// MIN_RUNS calls and BUDGET_MS, at most 4 × BUDGET_MS unless 3 calls take longer).
+const PEER_TIMING = { warmSeconds: WARM_MS / 1000, minReps: MIN_RUNS, minSeconds: BUDGET_MS / 1000, maxSeconds: (4 * BUDGET_MS) / 1000 };
+// CVODES adjoint: a checkpoint every CVODES_ND steps (the interval of SUNDIALS's own adjoint
+// examples, e.g. cvsRoberts_ASAi_dns).
+const CVODES_ND = 150;
+const CVODES_BDF = process.argv.includes('--cvodes-bdf') || process.env.BENCH_CVODES_BDF === '1';
+const CVODES_FIXEDPOINT = process.argv.includes('--cvodes-fixedpoint') || process.env.BENCH_CVODES_FIXEDPOINT === '1';
+const CVODES_POLYNOMIAL = process.argv.includes('--cvodes-polynomial') || process.env.BENCH_CVODES_POLYNOMIAL === '1';
 
 /** Checkpoints every time unit, ends included: 0, 1, …, t1. */
 const everyUnit = (t1) => Array.from({ length: Math.floor(t1) + 1 }, (_, i) => i);
@@ -46,29 +66,50 @@ const everyUnit = (t1) => Array.from({ length: Math.floor(t1) + 1 }, (_, i) => i
 // Expected behaviour as the span (and with it the number of steps) grows; `mem` selects how
 // the expected memory growth is computed from the steps and checkpoints.
 const MODES = [
-  { label: 'ForwardSensitivity()', make: () => ForwardSensitivity(), expect: 'time per step O(parameters); memory O(1)', mem: 'const' },
-  { label: 'ForwardDiffSensitivity()', make: () => ForwardDiffSensitivity(), expect: 'time per step O(parameters); memory O(1)', mem: 'const' },
-  { label: 'ReverseDiffAdjoint()', make: () => ReverseDiffAdjoint(), expect: 'time per step O(1) in parameters; memory O(steps)', mem: 'steps' },
-  { label: 'BacksolveAdjoint({ checkpointing: false })', make: () => BacksolveAdjoint({ checkpointing: false }), expect: 'time per step O(1) in parameters; memory O(1)', mem: 'const' },
+  { label: 'ForwardSensitivity()', make: () => ForwardSensitivity(), expect: 'time per step O(parameters); memory O(1)', mem: 'const', kind: 'forward' },
+  { label: 'ForwardDiffSensitivity()', make: () => ForwardDiffSensitivity(), expect: 'time per step O(parameters); memory O(1)', mem: 'const', kind: 'forward' },
+  { label: 'ReverseDiffAdjoint()', make: () => ReverseDiffAdjoint(), expect: 'time per step O(1) in parameters; memory O(steps)', mem: 'steps', kind: 'adjoint' },
+  { label: 'BacksolveAdjoint({ checkpointing: false })', make: () => BacksolveAdjoint({ checkpointing: false }), expect: 'time per step O(1) in parameters; memory O(1)', mem: 'const', kind: 'adjoint' },
   {
     label: 'BacksolveAdjoint({ checkpoints: 0, 1, …, t1 })',
     make: (t1) => BacksolveAdjoint({ checkpoints: everyUnit(t1) }),
-    expect: 'time per step O(1) in parameters; memory O(checkpoints)', mem: 'checkpoints',
+    expect: 'time per step O(1) in parameters; memory O(checkpoints)', mem: 'checkpoints', kind: 'adjoint',
   },
-  { label: 'InterpolatingAdjoint()', make: () => InterpolatingAdjoint(), expect: 'time per step O(1) in parameters; memory O(steps)', mem: 'steps' },
+  { label: 'InterpolatingAdjoint()', make: () => InterpolatingAdjoint(), expect: 'time per step O(1) in parameters; memory O(steps)', mem: 'steps', kind: 'adjoint' },
   {
     label: 'InterpolatingAdjoint({ checkpointing: true, checkpoints: 0, 1, …, t1 })',
     make: (t1) => InterpolatingAdjoint({ checkpointing: true, checkpoints: everyUnit(t1) }),
-    expect: 'time per step O(1) in parameters; memory O(checkpoints + one interval)', mem: 'checkpoints',
+    expect: 'time per step O(1) in parameters; memory O(checkpoints + one interval)', mem: 'checkpoints', kind: 'adjoint',
   },
-  { label: 'QuadratureAdjoint()', make: () => QuadratureAdjoint(), expect: 'time per step O(1) in parameters; memory O(steps)', mem: 'steps' },
+  { label: 'QuadratureAdjoint()', make: () => QuadratureAdjoint(), expect: 'time per step O(1) in parameters; memory O(steps)', mem: 'steps', kind: 'adjoint' },
+  ...['adams', ...(CVODES_BDF ? ['bdf'] : []), ...(CVODES_FIXEDPOINT ? ['adams-fixedpoint'] : [])].flatMap((method) => {
+    const name = { adams: 'Adams', bdf: 'BDF', 'adams-fixedpoint': 'Adams, fixed-point iteration' }[method];
+    return [
+      {
+        label: `CVODES forward sensitivities (${name})`, peer: { mode: 'forward', method }, kind: 'forward',
+        expect: 'time per step O(parameters); memory O(1)', mem: 'const',
+      },
+      {
+        label: `CVODES adjoint (${name}, Hermite checkpoints every ${CVODES_ND} steps)`, peer: { mode: 'adjoint', method }, kind: 'adjoint',
+        expect: `time per step O(1) in parameters; memory O(checkpoints) + one ${CVODES_ND}-step interval`, mem: 'peerCheckpoints',
+      },
+    ];
+  }),
+  ...(CVODES_POLYNOMIAL ? [{
+    label: `CVODES adjoint (Adams, polynomial interpolation, checkpoints every ${CVODES_ND} steps)`,
+    peer: { mode: 'adjoint', method: 'adams', interp: 'polynomial' }, kind: 'adjoint',
+    expect: `time per step O(1) in parameters; memory O(checkpoints) + one ${CVODES_ND}-step interval`, mem: 'peerCheckpoints',
+  }] : []),
 ];
 const MODELS = [lotkaVolterra, net50];
+/** The CVODES row each difflux mode's time is compared with: the Adams one of its kind. */
+const peerOfKind = (kind) => MODES.findIndex((md) => md.peer && md.peer.method === 'adams' && !md.peer.interp && md.kind === kind);
 
 // ───────────────────────── formatting ─────────────────────────
 const sig = (x, d = 3) => (x >= 10 ** d ? x.toFixed(0) : x.toPrecision(d));
 const fmtMs = (x) => sig(x);
 function fmtBytes(b) {
+  if (!Number.isFinite(b)) return '—';
   if (b < 1024) return `${b} B`;
   if (b < 1024 ** 2) return `${sig(b / 1024)} KiB`;
   return `${sig(b / 1024 ** 2)} MiB`;
@@ -180,14 +221,19 @@ for (const m of MODELS) {
     const span = { scale: s, t1, steps: sol.stats.naccept, retcode: sol.retcode, checkpoints: everyUnit(t1).length, cases: [] };
     let ref;
     for (const mode of MODES) {
-      const c = runCase(prob, () => mode.make(t1));
+      const c = mode.peer
+        ? runCvodes(m, mode.peer.mode, t1, { method: mode.peer.method, interp: mode.peer.interp, rtol: TOL, atol: TOL, nd: CVODES_ND, timing: PEER_TIMING })
+        : runCase(prob, () => mode.make(t1));
       if (mode.label.startsWith('ForwardSensitivity') && c.status === 'ok') ref = c.first;
       c.relDiff = c.status === 'ok' && ref ? relDiff(flat(c.first), flat(ref)) : NaN;
       c.fdDiff = c.status === 'ok' ? relDiff(flat(c.first), fd) : NaN;
       span.cases.push(c);
+      const counted = c.counters
+        ? `, CVODES steps ${c.counters.nsteps}${c.counters.nstepsB ? ` forward + ${c.counters.nstepsB} backward, ${c.counters.ncheck} checkpoints` : ''}`
+        : '';
       const what = c.status === 'ok'
-        ? `${fmtMs(c.stats.median)} ms (${c.stats.n} runs), peak ${fmtBytes(c.peakBytes)}, rel. diff ${e1(c.relDiff)} (FD ${e1(c.fdDiff)})`
-        : c.status === 'n/a' ? 'not available' : `error: ${c.error}`;
+        ? `${fmtMs(c.stats.median)} ms (${c.stats.n} runs), peak ${fmtBytes(c.peakBytes)}, rel. diff ${e1(c.relDiff)} (FD ${e1(c.fdDiff)})${counted}`
+        : c.status === 'n/a' ? `not available${c.error ? ` (${c.error})` : ''}` : `error: ${c.error}`;
       console.error(`  ${m.label} t1 = ${t1} (${span.steps} steps) ${mode.label}: ${what}${c.leaked ? `, leaked ${c.leaked} B` : ''}`);
     }
     perModel.spans.push(span);
@@ -199,12 +245,44 @@ for (const m of MODELS) {
 const [lo, , hi] = SCALES;
 const growth = (a, b) => (a > 0 && b >= 0 ? b / a : NaN);
 
-function expectedMemoryGrowth(mode, spans) {
+function expectedMemoryGrowth(mode, spans, k) {
   const first = spans[0];
   const last = spans[spans.length - 1];
   if (mode.mem === 'const') return '≈ ×1';
+  if (mode.mem === 'peerCheckpoints') {
+    const n = spans.map((s) => s.cases[k].counters?.ncheck);
+    const g = fmtGrowth(growth(n[0], n[n.length - 1]));
+    return n.every((x) => x > 0) ? `×1 … ${g} (interval ×1, CVODES checkpoints ${n.join(', ')}: ${g})` : '—';
+  }
   if (mode.mem === 'steps') return `≈ ${fmtGrowth(growth(first.steps, last.steps))} (steps)`;
   return `×1 … ${fmtGrowth(growth(first.checkpoints, last.checkpoints))} (interval ×1, checkpoints ${fmtGrowth(growth(first.checkpoints, last.checkpoints))})`;
+}
+
+/** Each span's median time over that of the CVODES (Adams) row of the mode's kind. */
+function ratioToPeer(mode, k, spans) {
+  const j = peerOfKind(mode.kind);
+  if (j < 0) return '—';
+  if (j === k) return `reference (${mode.kind})`;
+  const r = spans.map((s) => {
+    const [c, p] = [s.cases[k], s.cases[j]];
+    return c.status === 'ok' && p.status === 'ok' ? growth(p.stats.median, c.stats.median) : NaN;
+  });
+  return r.some(Number.isFinite) ? r.map((x) => (Number.isFinite(x) ? `${sig(x, 2)}×` : '—')).join(' / ') : '—';
+}
+
+/** One sentence on the CVODES rows' own step counts, per span. */
+function peerSteps(spans) {
+  const parts = MODES.flatMap((mode, k) => {
+    if (!mode.peer) return [];
+    const cs = spans.map((s) => s.cases[k]);
+    if (!cs.some((c) => c.counters)) return [];
+    const one = (c, s) => (!c.counters ? '—'
+      : c.counters.nstepsB
+        ? `${c.counters.nsteps} + ${c.counters.nstepsB} (checkpoints: ${c.counters.ncheck}) on [0, ${s.t1}]`
+        : `${c.counters.nsteps} on [0, ${s.t1}]`);
+    return [`${mode.label}: ${cs.map((c, i) => one(c, spans[i])).join(', ')}`];
+  });
+  return parts.length ? `CVODES steps (adjoint: forward + backward): ${parts.join('; ')}.` : '';
 }
 
 function modelTable({ model, spans }) {
@@ -217,12 +295,15 @@ function modelTable({ model, spans }) {
     ...spans.map((s) => `peak ×${s.scale}`), `peak growth ×${hi}/×${lo}`, 'expected peak growth',
     `rel. diff vs ForwardSensitivity (${spans.map((s) => `×${s.scale}`).join(' / ')})`,
     `rel. diff vs finite differences (${spans.map((s) => `×${s.scale}`).join(' / ')})`,
+    `time / CVODES (Adams) time of the same kind (${spans.map((s) => `×${s.scale}`).join(' / ')})`,
   ];
   const rows = MODES.map((mode, k) => {
     const cs = spans.map((s) => s.cases[k]);
     const expected = [mode.label, mode.expect];
     // A mode missing from this build gets one cell saying so.
-    if (cs.every((c) => c.status === 'n/a')) return [...expected, 'not available in this build', ...head.slice(3).map(() => '')];
+    if (cs.every((c) => c.status === 'n/a')) {
+      return [...expected, mode.peer ? `not available: ${cs[0].error}` : 'not available in this build', ...head.slice(3).map(() => '')];
+    }
     const cell = (c, f) => (c.status === 'ok' ? f(c) : c.status === 'n/a' ? 'not available' : 'error (below)');
     const ends = [cs[0], cs[cs.length - 1]];
     const endsOk = ends.every((c) => c.status === 'ok');
@@ -234,9 +315,10 @@ function modelTable({ model, spans }) {
       ends[1].status === 'ok' ? sig((1000 * ends[1].stats.median) / last.steps) : '—',
       ...cs.map((c) => cell(c, (x) => `${fmtBytes(x.peakBytes)}${x.peakVaried ? ` (varied ${fmtBytes(x.peakVaried[0])}–${fmtBytes(x.peakVaried[1])})` : ''}${x.leaked ? `, leaked ${x.leaked} B` : ''}`)),
       endsOk ? fmtGrowth(growth(ends[0].peakBytes, ends[1].peakBytes)) : '—',
-      expectedMemoryGrowth(mode, spans),
+      expectedMemoryGrowth(mode, spans, k),
       k === 0 ? 'reference' : series('relDiff'),
       series('fdDiff'),
+      ratioToPeer(mode, k, spans),
     ];
   });
   const failures = MODES.flatMap((mode, k) => spans.flatMap((s) => {
@@ -249,11 +331,38 @@ function modelTable({ model, spans }) {
     '',
     `${model.description}. Forward steps of the plain solve (Tsit5, the same tolerances and save point): ` +
       `${spans.map((s) => `${s.steps} on [0, ${s.t1}]${s.retcode === 'Success' ? '' : ` (${s.retcode})`}`).join(', ')}. ` +
-      `Timed calls per case: ${runs.length ? `${Math.min(...runs)}–${Math.max(...runs)}` : '—'}.`,
+      `Timed calls per case: ${runs.length ? `${Math.min(...runs)}–${Math.max(...runs)}` : '—'}. ${peerSteps(spans)}`.trimEnd(),
     '',
     table(head, rows),
     ...(failures.length ? ['', 'Errors:', '', ...failures] : []),
   ].join('\n');
+}
+
+/** What the CVODES rows are, how they are measured, and how the ratio column reads. */
+function peerParagraph() {
+  const version = results.flatMap((r) => r.spans.flatMap((s) => s.cases.map((c) => c.counters?.version))).find(Boolean);
+  const unavailable = results.flatMap((r) => r.spans.flatMap((s) => s.cases.filter((c) => c.status === 'n/a' && c.error)))[0];
+  return [
+    `The peer: SUNDIALS CVODES${version ? ` ${version}` : ''} (Debian's libsundials-dev, linked as shared libraries), driven by \`bench/gradients/cvodes.c\`, on the same models written by hand in C ` +
+      '(f, ∂f/∂u and ∂f/∂p; `bench/gradients/check-models.mjs` checks them against difflux\'s automatic derivatives) with the very same parameter values (passed on stdin), the same loss and tolerances. ' +
+      'The CVODES rows use Adams–Moulton (CV_ADAMS) with Newton iteration and the dense direct linear solver with the analytic Jacobian' +
+      `${CVODES_BDF ? ' (the BDF rows: CV_BDF, otherwise the same)' : ''}` +
+      `${CVODES_FIXEDPOINT ? ' (the "fixed-point iteration" rows: CV_ADAMS with SUNNonlinSol_FixedPoint, no acceleration, for the state, the staggered sensitivities and the backward problem: no Jacobian, no linear solver)' : ''}` +
+      ', a stop time at t1 (as difflux\'s solve ends on t1). ' +
+      (CVODES_POLYNOMIAL ? 'The "polynomial interpolation" row: the same adjoint with CV_POLYNOMIAL instead of CV_HERMITE (the forward solution between stored steps from the Adams interpolating polynomial of each step instead of a cubic Hermite one). ' : '') +
+      'Forward sensitivities: CVodeSensInit with an analytic sensitivity right-hand side (all columns in one call), CV_STAGGERED, one column per parameter and per u0 entry (S(0) = [0 | I]), ' +
+      'the sensitivities in the error test at the state\'s tolerances (CVodeSensSStolerances, errconS = true), Newton for the sensitivity corrector too; dL/dx = Σ_i S_i(t1). ' +
+      `Adjoint: CVodeAdjInit with Hermite interpolation and a checkpoint every ${CVODES_ND} steps (the one at t0 included in the counts), CVodeF, then CVodeB for λ' = −(∂f/∂u)ᵀλ from λ(t1) = 1 with the quadrature ` +
+      'μ = ∫ λᵀ ∂f/∂p dt (CVodeQuadInitB, in the error test), both at the forward tolerances, Adams + Newton + dense with the analytic Jacobian; dL/dp = μ, dL/du0 = λ(0). ' +
+      'Time: one gradient from nothing (context, vectors, solver memory, linear solvers, the integrations, freeing everything), wall time by clock_gettime inside the C process ' +
+      '(process start-up outside), warm-up and budget as for difflux, median (25–75 %). ' +
+      'Peak: the C heap\'s high-water mark during one call above what was in use before it (malloc/calloc/realloc/free interposed, counting malloc_usable_size; glibc only, "—" elsewhere), ' +
+      'the analogue of difflux\'s arena peak (it counts the solver\'s own allocations, not the stack or the shared libraries\' code). ' +
+      'µs per step for the CVODES rows is still over the Tsit5 steps of the plain solve, so the column compares times; their own steps are listed under each table. ' +
+      'Last column: each row\'s median time over the median time of the CVODES (Adams) row of its kind at the same span, forward sensitivities against ForwardSensitivity and ForwardDiffSensitivity, the adjoint against every other difflux mode ' +
+      '(ReverseDiffAdjoint, a discrete adjoint, included); below 1× difflux is faster.' +
+      (unavailable ? ` CVODES was not available in this run: ${unavailable.error}.` : ''),
+  ].join('');
 }
 
 const loadEnd = os.loadavg();
@@ -276,6 +385,8 @@ const md = [
     '"expected": the O(·) behaviour the mode is designed to show as the span (so the number of steps) grows; every mode\'s time is expected to grow with the steps. ' +
     'Expected peak growth from the steps counted above (O(steps)) or the checkpoints (every time unit: ' +
     `${results[0].spans.map((s) => s.checkpoints).join(', ')} of them). With this final-time loss the default checkpoints (the loss\'s saved times) would be t1 alone, so the checkpointed rows name theirs.`,
+  '',
+  peerParagraph(),
   '',
   ...results.flatMap((r) => [modelTable(r), '']),
 ].join('\n');
