@@ -3,6 +3,9 @@
 // spans [0, 10], [0, 100] and [0, 1000]. Writes section 8 of bench/RESULTS.md.
 //
 //   npm run bench:gradients
+//   CVODE_O2_PREFIX=/work/sundials-o2 npm run bench:gradients
+//                                          adds CVODES built from source with -O2 (see
+//                                          bench/gradients/peer.mjs) as the reference
 //   node bench/gradients.mjs --dry-run     prints the section and leaves RESULTS.md alone
 //   BENCH_RESULTS=/tmp/R.md node bench/gradients.mjs   writes the section into that file instead
 //   BENCH_QUICK=1 node bench/gradients.mjs shorter timing, not for RESULTS.md (a dry run unless
@@ -32,7 +35,7 @@ import {
 import { summarize } from './lib/timing.mjs';
 import { writeSection } from './lib/results.mjs';
 import { lotkaVolterra, net50, problemOf } from './lib/gradient-models.mjs';
-import { runCvodes } from './gradients/peer.mjs';
+import { runCvodes, CVODE_O2_PREFIX } from './gradients/peer.mjs';
 
 const QUICK = process.env.BENCH_QUICK === '1' || process.argv.includes('--quick');
 // A quick run never reaches bench/RESULTS.md (only a copy named by BENCH_RESULTS).
@@ -95,6 +98,18 @@ const MODES = [
       },
     ];
   }),
+  // With CVODE_O2_PREFIX, the same driver linked with SUNDIALS built from source with -O2
+  // (Debian's library is slower: see section 6), as the reference of the last column.
+  ...(CVODE_O2_PREFIX ? [
+    {
+      label: 'CVODES -O2 forward sensitivities (Adams)', peer: { mode: 'forward', method: 'adams', o2: true }, kind: 'forward',
+      expect: 'time per step O(parameters); memory O(1)', mem: 'const',
+    },
+    {
+      label: `CVODES -O2 adjoint (Adams, Hermite checkpoints every ${CVODES_ND} steps)`, peer: { mode: 'adjoint', method: 'adams', o2: true }, kind: 'adjoint',
+      expect: `time per step O(1) in parameters; memory O(checkpoints) + one ${CVODES_ND}-step interval`, mem: 'peerCheckpoints',
+    },
+  ] : []),
   ...(CVODES_POLYNOMIAL ? [{
     label: `CVODES adjoint (Adams, polynomial interpolation, checkpoints every ${CVODES_ND} steps)`,
     peer: { mode: 'adjoint', method: 'adams', interp: 'polynomial' }, kind: 'adjoint',
@@ -102,8 +117,9 @@ const MODES = [
   }] : []),
 ];
 const MODELS = [lotkaVolterra, net50];
-/** The CVODES row each difflux mode's time is compared with: the Adams one of its kind. */
-const peerOfKind = (kind) => MODES.findIndex((md) => md.peer && md.peer.method === 'adams' && !md.peer.interp && md.kind === kind);
+/** The CVODES row each difflux mode's time is compared with: the Adams one of its kind (the -O2 build's when there is one). */
+const peerOfKind = (kind) => MODES.findIndex((md) => md.peer && md.peer.method === 'adams' && !md.peer.interp && md.kind === kind && !!md.peer.o2 === !!CVODE_O2_PREFIX);
+const PEER_NAME = CVODE_O2_PREFIX ? 'CVODES -O2 (Adams)' : 'CVODES (Adams)';
 
 // ───────────────────────── formatting ─────────────────────────
 const sig = (x, d = 3) => (x >= 10 ** d ? x.toFixed(0) : x.toPrecision(d));
@@ -222,7 +238,7 @@ for (const m of MODELS) {
     let ref;
     for (const mode of MODES) {
       const c = mode.peer
-        ? runCvodes(m, mode.peer.mode, t1, { method: mode.peer.method, interp: mode.peer.interp, rtol: TOL, atol: TOL, nd: CVODES_ND, timing: PEER_TIMING })
+        ? runCvodes(m, mode.peer.mode, t1, { method: mode.peer.method, interp: mode.peer.interp, rtol: TOL, atol: TOL, nd: CVODES_ND, timing: PEER_TIMING, prefix: mode.peer.o2 ? CVODE_O2_PREFIX : null })
         : runCase(prob, () => mode.make(t1));
       if (mode.label.startsWith('ForwardSensitivity') && c.status === 'ok') ref = c.first;
       c.relDiff = c.status === 'ok' && ref ? relDiff(flat(c.first), flat(ref)) : NaN;
@@ -295,7 +311,7 @@ function modelTable({ model, spans }) {
     ...spans.map((s) => `peak ×${s.scale}`), `peak growth ×${hi}/×${lo}`, 'expected peak growth',
     `rel. diff vs ForwardSensitivity (${spans.map((s) => `×${s.scale}`).join(' / ')})`,
     `rel. diff vs finite differences (${spans.map((s) => `×${s.scale}`).join(' / ')})`,
-    `time / CVODES (Adams) time of the same kind (${spans.map((s) => `×${s.scale}`).join(' / ')})`,
+    `time / ${PEER_NAME} time of the same kind (${spans.map((s) => `×${s.scale}`).join(' / ')})`,
   ];
   const rows = MODES.map((mode, k) => {
     const cs = spans.map((s) => s.cases[k]);
@@ -359,7 +375,8 @@ function peerParagraph() {
       'Peak: the C heap\'s high-water mark during one call above what was in use before it (malloc/calloc/realloc/free interposed, counting malloc_usable_size; glibc only, "—" elsewhere), ' +
       'the analogue of difflux\'s arena peak (it counts the solver\'s own allocations, not the stack or the shared libraries\' code). ' +
       'µs per step for the CVODES rows is still over the Tsit5 steps of the plain solve, so the column compares times; their own steps are listed under each table. ' +
-      'Last column: each row\'s median time over the median time of the CVODES (Adams) row of its kind at the same span, forward sensitivities against ForwardSensitivity and ForwardDiffSensitivity, the adjoint against every other difflux mode ' +
+      `Last column: each row's median time over the median time of the ${PEER_NAME} row of its kind at the same span, ` +
+      'forward sensitivities against ForwardSensitivity and ForwardDiffSensitivity, the adjoint against every other difflux mode ' +
       '(ReverseDiffAdjoint, a discrete adjoint, included); below 1× difflux is faster.' +
       (unavailable ? ` CVODES was not available in this run: ${unavailable.error}.` : ''),
   ].join('');
@@ -370,7 +387,7 @@ const seconds = (performance.now() - wallStart) / 1000;
 const md = [
   '## 8. Gradients through solves',
   '',
-  `Written by \`bench/gradients.mjs\` (\`npm run bench:gradients\`), ${new Date().toISOString()}${QUICK ? ' — **quick run, do not quote**' : ''}, ` +
+  `Written by \`bench/gradients.mjs\` (\`${CVODE_O2_PREFIX ? `CVODE_O2_PREFIX=${CVODE_O2_PREFIX} ` : ''}npm run bench:gradients\`), ${new Date().toISOString()}${QUICK ? ' — **quick run, do not quote**' : ''}, ` +
     `on ${cpuModel}, ${nproc} cores (\`nproc\`), Node ${process.version}, difflux at commit ${gitHead || 'unknown'}${gitDirty}, in ${seconds.toFixed(0)} s. ` +
     `Load average at start ${loadStart.map((x) => x.toFixed(2)).join(' / ')}, at end ${loadEnd.map((x) => x.toFixed(2)).join(' / ')} (1/5/15 min); the machine is shared, so timings carry noise.`,
   '',

@@ -15,7 +15,6 @@ import { lotkaVolterra, net50 } from '../lib/gradient-models.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const cSource = join(here, 'cvodes.c');
 const buildDir = join(here, 'build');
-export const cvodesBinary = join(buildDir, 'cvodes');
 
 /** The driver's name of a benchmark model (its f, ∂f/∂u and ∂f/∂p are written by hand in C). */
 export function driverModel(m) {
@@ -24,42 +23,66 @@ export function driverModel(m) {
   throw new Error(`no CVODES driver for the model "${m.label}"`);
 }
 
-let buildError;
+/**
+ * The -O2 source build's install prefix (the environment variable CVODE_O2_PREFIX, as in the
+ * stiff benchmark; it must hold CVODES too), or null. Build it like bench/stiff/peers.mjs
+ * says, with -DBUILD_CVODES=ON.
+ */
+export const CVODE_O2_PREFIX = process.env.CVODE_O2_PREFIX || null;
+
+/** The driver's binary: linked with the system's libraries, or with the -O2 build under `prefix`. */
+export const binaryFor = (prefix) => join(buildDir, prefix ? 'cvodes-o2' : 'cvodes');
+
+const buildErrors = new Map();
 /**
  * Compiles cvodes.c unless the binary is newer; returns null, or why the driver is not
  * available (no compiler, no CVODES headers or libraries). The answer is kept for the process.
+ * With `prefix`, links the static libraries of that install instead of the system's.
  */
-export function buildCvodes() {
-  if (buildError !== undefined) return buildError;
+export function buildCvodes(prefix = null) {
+  if (buildErrors.has(prefix)) return buildErrors.get(prefix);
   const cc = process.env.CC || 'cc';
+  const binary = binaryFor(prefix);
+  let why = null;
   try {
-    if (existsSync(cvodesBinary) && statSync(cvodesBinary).mtimeMs > statSync(cSource).mtimeMs) return (buildError = null);
-    mkdirSync(buildDir, { recursive: true });
-    execFileSync(cc, ['-O2', '-o', cvodesBinary, cSource, '-lsundials_cvodes', '-lsundials_nvecserial',
-      '-lsundials_sunmatrixdense', '-lsundials_sunlinsoldense', '-lm'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    buildError = null;
+    if (!(existsSync(binary) && statSync(binary).mtimeMs > statSync(cSource).mtimeMs)) {
+      mkdirSync(buildDir, { recursive: true });
+      let link;
+      if (prefix) {
+        const libDir = ['lib', 'lib64'].map((d) => join(prefix, d)).find((d) => existsSync(join(d, 'libsundials_cvodes.a')));
+        if (!libDir) throw new Error(`no lib/libsundials_cvodes.a under ${prefix} (build SUNDIALS with -DBUILD_CVODES=ON)`);
+        const libs = ['cvodes', 'sunnonlinsolnewton', 'sunnonlinsolfixedpoint', 'sunlinsoldense', 'sunmatrixdense', 'nvecserial', 'generic', 'core']
+          .map((n) => join(libDir, `libsundials_${n}.a`)).filter((f) => existsSync(f));
+        link = ['-I', join(prefix, 'include'), '-o', binary, cSource, ...libs];
+      } else {
+        link = ['-o', binary, cSource, '-lsundials_cvodes', '-lsundials_nvecserial', '-lsundials_sunmatrixdense', '-lsundials_sunlinsoldense'];
+      }
+      execFileSync(cc, ['-O2', ...link, '-lm'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    }
   } catch (e) {
     const msg = String(e.stderr || e.message).trim().split('\n').filter(Boolean);
-    buildError = `${cc} could not build the CVODES driver${msg.length ? `: ${msg.slice(0, 2).join(' ')}` : ''}`;
+    why = `${cc} could not build the CVODES driver${prefix ? ` against ${prefix}` : ''}${msg.length ? `: ${msg.slice(0, 2).join(' ')}` : ''}`;
   }
-  return buildError;
+  buildErrors.set(prefix, why);
+  return why;
 }
 
 /**
  * One CVODES gradient case: model `m` on [0, t1], `mode` 'forward' or 'adjoint', loss = sum of
  * u(t1), gradient w.r.t. p (difflux's paramVector order) and u0.
  * interp: 'hermite' | 'polynomial' (the adjoint's interpolation of the forward solution);
- * timing: { warmSeconds, minReps, minSeconds, maxSeconds }.
+ * timing: { warmSeconds, minReps, minSeconds, maxSeconds }; prefix: the -O2 build's install
+ * (CVODE_O2_PREFIX) instead of the system's libraries.
  */
-export function runCvodes(m, mode, t1, { method = 'adams', rtol = 1e-8, atol = 1e-8, nd = 150, interp = 'hermite', timing, timeoutS = 240 } = {}) {
-  const why = buildCvodes();
+export function runCvodes(m, mode, t1, { method = 'adams', rtol = 1e-8, atol = 1e-8, nd = 150, interp = 'hermite', timing, timeoutS = 240, prefix = null } = {}) {
+  const why = buildCvodes(prefix);
   if (why) return { status: 'n/a', error: why, leaked: 0 };
   const p = [...m.model.paramVector(m.params())];
   const args = [driverModel(m), mode, method, String(t1), String(rtol), String(atol), String(nd),
     String(timing.warmSeconds), String(timing.minReps), String(timing.minSeconds), String(timing.maxSeconds), interp];
   let r;
   try {
-    r = JSON.parse(execFileSync(cvodesBinary, args, {
+    r = JSON.parse(execFileSync(binaryFor(prefix), args, {
       input: [...p, ...m.u0].map((x) => x.toPrecision(17)).join(' '), encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 1 << 26,
     }));
   } catch (e) {
