@@ -358,7 +358,7 @@ function peerParagraph() {
   const version = results.flatMap((r) => r.spans.flatMap((s) => s.cases.map((c) => c.counters?.version))).find(Boolean);
   const unavailable = results.flatMap((r) => r.spans.flatMap((s) => s.cases.filter((c) => c.status === 'n/a' && c.error)))[0];
   return [
-    `The peer: SUNDIALS CVODES${version ? ` ${version}` : ''} (Debian's libsundials-dev, linked as shared libraries), driven by \`bench/gradients/cvodes.c\`, on the same models written by hand in C ` +
+    `The peer: SUNDIALS CVODES${version ? ` ${version}` : ''} (Debian's libsundials-dev, linked as shared libraries${CVODE_O2_PREFIX ? `; rows "CVODES -O2": the same driver linked with the static libraries of SUNDIALS built from source with -O2 and -DNDEBUG, ${CVODE_O2_PREFIX}, as section 6 builds CVODE` : ''}), driven by \`bench/gradients/cvodes.c\`, on the same models written by hand in C ` +
       '(f, ∂f/∂u and ∂f/∂p; `bench/gradients/check-models.mjs` checks them against difflux\'s automatic derivatives) with the very same parameter values (passed on stdin), the same loss and tolerances. ' +
       'The CVODES rows use Adams–Moulton (CV_ADAMS) with Newton iteration and the dense direct linear solver with the analytic Jacobian' +
       `${CVODES_BDF ? ' (the BDF rows: CV_BDF, otherwise the same)' : ''}` +
