@@ -281,7 +281,7 @@ export function interpolatingAdjoint(req: GradientRequest, sensealg: Sensitivity
     let end = tK;
     for (let i = starts.length - 1; i >= 0; i--) {
       const a = starts[i];
-      const sub = new ODEProblem(req.model, a.u, [a.t, end], req.prob.p);
+      const sub = new ODEProblem(req.model, a.u, [a.t, end], req.paramVector);
       const tstops = req.options.tstops ? Array.from(req.options.tstops).filter((t) => dir * (t - a.t) > 0 && dir * (end - t) > 0) : undefined;
       const local = solve(sub, req.alg, { ...integ, tstops });
       if (local.retcode !== 'Success') throw new GradientSolveError(local.retcode, lastTime(local, a.t), req.where);
