@@ -4,19 +4,10 @@
 // model; their memory as the span grows; bad checkpoints and failed solves.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { D, net50Model, NET50_U0, net50Params, relErr, fdGradient } from './helpers.mjs';
+import { D, net50Model, NET50_U0, net50Params, relErr, fdGradient, lvModel as lv, roberModel as rober } from './helpers.mjs';
 
-const lv = D.ode`
-  dx = a*x - b*x*y
-  dy = -c*y + d*x*y
-`;
 const LV_P = [1.5, 1, 3, 1];
 const LV_U0 = [1, 1];
-const rober = D.ode`
-  dy1 = -k1*y1 + k3*y2*y3
-  dy2 = k1*y1 - k2*y2*y2 - k3*y2*y3
-  dy3 = k2*y2*y2
-`;
 const ROBER_P = [0.04, 3e7, 1e4];
 const ROBER_U0 = [1, 0, 0];
 

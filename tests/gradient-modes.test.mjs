@@ -4,17 +4,8 @@
 // follows SciMLSensitivity's rule.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { D, net50Model, NET50_U0, net50Params, relErr, fdGradient } from './helpers.mjs';
+import { D, net50Model, NET50_U0, net50Params, relErr, fdGradient, lvModel as lv, roberModel as rober } from './helpers.mjs';
 
-const lv = D.ode`
-  dx = a*x - b*x*y
-  dy = -c*y + d*x*y
-`;
-const rober = D.ode`
-  dy1 = -k1*y1 + k3*y2*y3
-  dy2 = k1*y1 - k2*y2*y2 - k3*y2*y3
-  dy3 = k2*y2*y2
-`;
 
 // The six, and the checkpointing variants. Backsolving without checkpoints is only sound
 // where u integrates backwards stably (Lotka–Volterra here): ROBER's and the 50-parameter

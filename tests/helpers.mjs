@@ -62,6 +62,11 @@ export const roberJs = (du, u) => {
   du[1] = roberK.k1 * u[0] - roberK.k2 * u[1] * u[1] - roberK.k3 * u[1] * u[2];
   du[2] = roberK.k2 * u[1] * u[1];
 };
+/** Lotka–Volterra as an `ode` model, parameters [a, b, c, d]. */
+export const lvModel = D.ode`
+  dx = a*x - b*x*y
+  dy = -c*y + d*x*y
+`;
 export const roberModel = D.ode`
   dy1 = -k1*y1 + k3*y2*y3
   dy2 = k1*y1 - k2*y2*y2 - k3*y2*y3
