@@ -13,7 +13,7 @@
 
 import { tapeReverse } from '../tape/reverse';
 import {
-  AJ_TAPE, AJ_REGS, AJ_ADJ, AJ_PARAM_BASE, AJ_NP, AJ_N, AJ_MODE, AJ_U, AJ_F, AJ_VP, AJ_SRC,
+  AJ_TAPE, AJ_REGS, AJ_ADJ, AJ_PARAM_BASE, AJ_NP, AJ_N, AJ_MODE, AJ_U, AJ_F, AJ_VU, AJ_VP, AJ_SRC, AJ_W,
   ADJ_BACKSOLVE, ADJ_INTERP,
 } from './layout-adjoint';
 import { ptrAt, i32At } from './block';
@@ -50,5 +50,41 @@ export function adjointRhs(ctx: usize, t: f64, x: usize, dx: usize): bool {
   }
   tapeReverse(tape, regs, adj, t, u, x, pb, np, ptrAt(ctx, AJ_F), dx, ptrAt(ctx, AJ_VP));
   negate(dx, n);
+  return true;
+}
+
+/**
+ * The adjoint right-hand side's Jacobian (N×N row-major, N the adjoint state's length) at t,
+ * exactly, when u(t) comes from the source: the equations are linear in λ and free of μ, so
+ *
+ *   ∂λ'/∂λ = −(∂f/∂u)ᵀ,   ∂μ'/∂λ = −(∂f/∂p)ᵀ,   ∂(·)/∂μ = 0,
+ *
+ * whose rows come from n reverse sweeps (weights e_i: row i of ∂f/∂u and of ∂f/∂p). False for
+ * backsolve, whose Jacobian holds second derivatives of f (finite differences take it).
+ */
+export function adjointJacobian(ctx: usize, t: f64, J: usize): bool {
+  const mode = i32At(ctx, AJ_MODE);
+  if (mode == ADJ_BACKSOLVE) return false;
+  const n = i32At(ctx, AJ_N);
+  const np = i32At(ctx, AJ_NP);
+  const N = mode == ADJ_INTERP ? n + np : n;
+  const u = ptrAt(ctx, AJ_U);
+  const w = ptrAt(ctx, AJ_W);
+  const vu = ptrAt(ctx, AJ_VU);
+  const vp = ptrAt(ctx, AJ_VP);
+  sourceAt(ptrAt(ctx, AJ_SRC), t, u);
+  memory.fill(J, 0, <usize>(N * N) << 3);
+  memory.fill(w, 0, <usize>n << 3);
+  for (let i = 0; i < n; i++) {
+    store<f64>(w + (<usize>i << 3), 1.0);
+    tapeReverse(ptrAt(ctx, AJ_TAPE), ptrAt(ctx, AJ_REGS), ptrAt(ctx, AJ_ADJ), t, u, w,
+      i32At(ctx, AJ_PARAM_BASE), np, ptrAt(ctx, AJ_F), vu, vp);
+    store<f64>(w + (<usize>i << 3), 0.0);
+    // Column i: row j of λ' takes −∂f_i/∂u_j, row n + k of μ' takes −∂f_i/∂p_k.
+    for (let j = 0; j < n; j++) store<f64>(J + (<usize>(j * N + i) << 3), -load<f64>(vu + (<usize>j << 3)));
+    if (mode == ADJ_INTERP) {
+      for (let k = 0; k < np; k++) store<f64>(J + (<usize>((n + k) * N + i) << 3), -load<f64>(vp + (<usize>k << 3)));
+    }
+  }
   return true;
 }

@@ -15,7 +15,8 @@ export const AJ_F = 8; // scratch: f(u, t) (n, padded)
 export const AJ_VU = 9; // scratch: λᵀ·∂f/∂u (n, padded)
 export const AJ_VP = 10; // scratch: λᵀ·∂f/∂p (np)
 export const AJ_SRC = 11; // interpolation source of u(t) (IS_* block; 0 for backsolve)
-export const AJ_SIZE = 12;
+export const AJ_W = 12; // scratch: output weights of one reverse sweep (n, padded)
+export const AJ_SIZE = 13;
 
 // State layouts (AJ_MODE).
 export const ADJ_BACKSOLVE = 0; // [u; λ; μ]: u' = f, λ' = −Jᵀλ, μ' = −f_pᵀλ

@@ -2,7 +2,7 @@
 // identity when the problem has none), its factorization and solves, the Jacobian at a state
 // and the counters the solution's stats report.
 
-import { B_NSOLVE, B_NJAC, B_NW, B_LANES, B_TAPE, B_REGS, B_ERR, B_MASS, B_BAND, B_KL, B_KU, B_WMAT, B_PIV } from './layout';
+import { B_NSOLVE, B_NJAC, B_NW, B_LANES, B_TAPE, B_REGS, B_ERR, B_MASS, B_BAND, B_KL, B_KU, B_WMAT, B_PIV, B_RHS_KIND } from './layout';
 import { f64At, setF64, ptrAt, i32At } from './block';
 import { luFactor, luSolve } from '../linalg/lu';
 import { bandFactor, bandSolve } from '../linalg/banded';
@@ -11,6 +11,7 @@ import { allFinite } from '../linalg/vector';
 import { B_JAC_USER, B_TGRAD_USER } from './layout-rosenbrock';
 import { jacobianDual, jacobianFD, timeFD } from './jacobian';
 import { jac as userJac, tgrad as userTgrad } from './imports';
+import { engineJacobian } from './engine-rhs';
 
 // @ts-ignore: decorator
 @inline export function bump(blk: usize, slot: i32): void {
@@ -162,6 +163,9 @@ export function computeJacobian(
   if (f64At(blk, B_JAC_USER) != 0) {
     if (userJac(t, u, jac) != 0) return JAC_ABORTED;
     if (withT && !userT && !timeFD(blk, n, t, tdir, u, f0, dT, fs)) return JAC_ABORTED;
+  } else if (i32At(blk, B_RHS_KIND) != 0 && engineJacobian(blk, t, jac)) {
+    // An engine-built right-hand side with an exact Jacobian (the adjoints on a forward solution).
+    if (withT && !timeFD(blk, n, t, tdir, u, f0, dT, fs)) return JAC_ABORTED;
   } else if (tape != 0 && i32At(blk, B_LANES) > 0) {
     jacobianDual(blk, tape, ptrAt(blk, B_REGS), n, t, u, jac, dT, ptrAt(blk, B_ERR), withT);
   } else if (!jacobianFD(blk, n, t, tdir, u, f0, jac, dT, tmp, fs, atol, withT && !userT)) {

@@ -37,6 +37,7 @@ export function adjointContext(eng: Engine, model: Model, p: Float64Array, mode:
   const f = eng.alloc(8 * nPad);
   const vu = eng.alloc(8 * nPad);
   const vp = eng.alloc(8 * Math.max(1, np));
+  const w = eng.alloc(8 * nPad);
   const src = mode === A.ADJ_BACKSOLVE ? 0 : writeDenseSource(eng, forward!, n, { tape: pCode, regs: pRegs });
   const ctx = eng.alloc(8 * A.AJ_SIZE);
   const F = eng.f64;
@@ -54,6 +55,7 @@ export function adjointContext(eng: Engine, model: Model, p: Float64Array, mode:
   F[c + A.AJ_VU] = vu;
   F[c + A.AJ_VP] = vp;
   F[c + A.AJ_SRC] = src;
+  F[c + A.AJ_W] = w;
   if (src) completeSource(eng, src);
   return ctx;
 }
