@@ -131,7 +131,8 @@ function backwardSolve(req: GradientRequest, prob: ODEProblem<undefined>, mode: 
   let next = 0;
   let reached = ts;
   let stopped: string | undefined;
-  opts.callback = new DiscreteCallback(
+  // A leg without marks (a checkpointed interval) needs no callback: a JavaScript call per step.
+  if (sorted.length) opts.callback = new DiscreteCallback(
     (_u, t) => {
       reached = t;
       return next < sorted.length && dir * (t - sorted[next].t) >= 0;
@@ -152,7 +153,7 @@ function backwardSolve(req: GradientRequest, prob: ODEProblem<undefined>, mode: 
     e.message += `: ${stopped}`;
     throw e;
   }
-  if (sol.retcode !== 'Success') throw new GradientSolveError(sol.retcode, reached, req.where);
+  if (sol.retcode !== 'Success') throw new GradientSolveError(sol.retcode, sorted.length ? reached : lastTime(sol, ts), req.where);
   return sol;
 }
 
