@@ -85,6 +85,10 @@ const MODES = [
     expect: 'time per step O(1) in parameters; memory O(checkpoints + one interval)', mem: 'checkpoints', kind: 'adjoint',
   },
   { label: 'QuadratureAdjoint()', make: () => QuadratureAdjoint(), expect: 'time per step O(1) in parameters; memory O(steps)', mem: 'steps', kind: 'adjoint' },
+  // The same adjoints with the default algorithm (no alg: AutoTsit5(Rosenbrock23) switches to
+  // the stiff method where the flow settles), what a user who names no method gets.
+  { label: 'ReverseDiffAdjoint(), default algorithm', make: () => ReverseDiffAdjoint(), alg: null, expect: 'time per step O(1) in parameters; memory O(steps)', mem: 'steps', kind: 'adjoint' },
+  { label: 'InterpolatingAdjoint(), default algorithm', make: () => InterpolatingAdjoint(), alg: null, expect: 'time per step O(1) in parameters; memory O(steps)', mem: 'steps', kind: 'adjoint' },
   ...['adams', ...(CVODES_BDF ? ['bdf'] : []), ...(CVODES_FIXEDPOINT ? ['adams-fixedpoint'] : [])].flatMap((method) => {
     const name = { adams: 'Adams', bdf: 'BDF', 'adams-fixedpoint': 'Adams, fixed-point iteration' }[method];
     return [
@@ -188,11 +192,12 @@ function fdGradient(m, t1) {
  * One mode on one problem: the first call's gradient and peak, then the timed calls. Any
  * throw (the sensealg's constructor included) becomes the case's status.
  */
-function runCase(prob, makeSensealg) {
+function runCase(prob, makeSensealg, alg = Tsit5()) {
   const out = { status: 'ok' };
   try {
     const opts = { reltol: TOL, abstol: TOL, loss: { final: 'sum' }, sensealg: makeSensealg() };
-    const call = () => gradient(prob, Tsit5(), opts);
+    // alg null: gradient's default algorithm (automatic switching).
+    const call = () => gradient(prob, alg ?? undefined, opts);
     out.first = call();
     out.peakBytes = out.first.peakBytes;
     const peaks = new Set([out.peakBytes]);
@@ -238,7 +243,7 @@ for (const m of MODELS) {
     for (const mode of MODES) {
       const c = mode.peer
         ? runCvodes(m, mode.peer.mode, t1, { method: mode.peer.method, interp: mode.peer.interp, rtol: TOL, atol: TOL, nd: CVODES_ND, timing: PEER_TIMING, prefix: mode.peer.o2 ? CVODE_O2_PREFIX : null })
-        : runCase(prob, () => mode.make(t1));
+        : runCase(prob, () => mode.make(t1), mode.alg);
       if (mode.label.startsWith('ForwardSensitivity') && c.status === 'ok') ref = c.first;
       c.relDiff = c.status === 'ok' && ref ? relDiff(flat(c.first), flat(ref)) : NaN;
       c.fdDiff = c.status === 'ok' ? relDiff(flat(c.first), fd) : NaN;
@@ -390,7 +395,7 @@ const md = [
     `on ${cpuModel}, ${nproc} cores (\`nproc\`), Node ${process.version}, difflux at commit ${gitHead || 'unknown'}${gitDirty}, in ${seconds.toFixed(0)} s. ` +
     `Load average at start ${loadStart.map((x) => x.toFixed(2)).join(' / ')}, at end ${loadEnd.map((x) => x.toFixed(2)).join(' / ')} (1/5/15 min); the machine is shared, so timings carry noise.`,
   '',
-  'Each case is one `gradient(prob, Tsit5(), { reltol: 1e-8, abstol: 1e-8, loss: { final: \'sum\' }, sensealg })` call: the loss is the sum of the states at t1 ' +
+  'Each case is one `gradient(prob, Tsit5(), { reltol: 1e-8, abstol: 1e-8, loss: { final: \'sum\' }, sensealg })` call (rows marked "default algorithm": `gradient(prob, undefined, …)`, automatic switching between Tsit5 and Rosenbrock23): the loss is the sum of the states at t1 ' +
     '(the solve saves only t1), and the gradient is taken with respect to p and u0. Spans [0, 10], [0, 100], [0, 1000] (×1, ×10, ×100). ' +
     `Time: the median (25–75 % range in parentheses) of single calls after a warm-up (≥ 2 calls and ≥ ${WARM_MS} ms), timed for about ${(BUDGET_MS / 1000).toFixed(1)} s and at least ${MIN_RUNS} calls per case. ` +
     'Peak: `peakBytes` of the GradientResult, the WebAssembly arena\'s high-water mark above what was in use before the call (deterministic; taken from the first call and checked on every later one). ' +
