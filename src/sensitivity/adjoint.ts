@@ -17,11 +17,11 @@ import { getEngine } from '../runtime/engine.js';
 import { ODEProblem } from '../solve/problem.js';
 import { solve } from '../solve/solve.js';
 import type { Solution, DenseData } from '../solve/solution.js';
-import type { SolveOptions } from '../solve/options.js';
+import { smallestTolerance, DEFAULT_ABSTOL, DEFAULT_RELTOL, type SolveOptions } from '../solve/options.js';
 import { DiscreteCallback } from '../solve/callbacks.js';
 import { GradientSolveError, type GradientOutcome, type GradientRequest } from './request.js';
 import type { BacksolveAdjointAlgorithm, InterpolatingAdjointAlgorithm, QuadratureAdjointAlgorithm, SensitivityAlgorithm } from './sensealg.js';
-import { adjointProblem, adjointContext, adjointLength, type AdjointMode } from './adjoint-problem.js';
+import { adjointProblem, adjointContext, adjointLength } from './adjoint-problem.js';
 import { writeDenseSource, completeSource } from './dense-source.js';
 import { checkCheckpoints, checkpointStates, integrationOptions, type Checkpoints } from './checkpoints.js';
 import * as L from '../../assembly/solvers/layout.js';
@@ -90,14 +90,6 @@ function adjointTolerance(tol: number | ArrayLike<number> | undefined, n: number
   const out = new Float64Array(len).fill(min);
   for (let i = 0; i < Math.min(len, 2 * n); i++) out[i] = tol[i % n];
   return out;
-}
-
-function scalarTolerance(tol: number | ArrayLike<number> | undefined, dflt: number): number {
-  if (tol === undefined) return dflt;
-  if (typeof tol === 'number') return tol;
-  let m = Infinity;
-  for (let i = 0; i < tol.length; i++) m = Math.min(m, tol[i]);
-  return m;
 }
 
 /**
@@ -229,8 +221,8 @@ export function backsolveAdjoint(req: GradientRequest, sensealg: SensitivityAlgo
   const tK = fw.times[fw.times.length - 1];
   if (tK === t0) return onlyAtStart(req, fw);
   const marks = lossJumps(fw, n);
-  const atol = scalarTolerance(req.options.abstol, 1e-6);
-  const rtol = scalarTolerance(req.options.reltol, 1e-3);
+  const atol = smallestTolerance(req.options.abstol, DEFAULT_ABSTOL);
+  const rtol = smallestTolerance(req.options.reltol, DEFAULT_RELTOL);
   if (s.checkpointing) {
     const cps = checkpointsOf(req, fw, s.checkpoints, s.name);
     cps.t.forEach((t, k) => {
@@ -310,8 +302,8 @@ export function quadratureAdjoint(req: GradientRequest, sensealg: SensitivityAlg
   const prob = adjointProblem(model, paramVector, A.ADJ_QUAD, initialState(fw, A.ADJ_QUAD, n, np), [tK, t0], forward);
   const sol = backwardSolve(req, prob, A.ADJ_QUAD, lossJumps(fw, 0), true);
   const lambda = sol.u[sol.u.length - 1];
-  const abstol = s.abstol ?? scalarTolerance(req.options.abstol, 1e-6);
-  const reltol = s.reltol ?? scalarTolerance(req.options.reltol, 1e-3);
+  const abstol = s.abstol ?? smallestTolerance(req.options.abstol, DEFAULT_ABSTOL);
+  const reltol = s.reltol ?? smallestTolerance(req.options.reltol, DEFAULT_RELTOL);
   const eng = getEngine();
   const mark = eng.mark();
   let dp: Float64Array;

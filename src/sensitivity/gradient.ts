@@ -6,8 +6,7 @@
 import type { ODEProblem } from '../solve/problem.js';
 import type { Algorithm } from '../solve/algorithms.js';
 import type { AutoAlgorithm } from '../solve/auto.js';
-import { defaultAlgorithm } from '../solve/auto.js';
-import { tallySolves, type SolveTally } from '../solve/solve.js';
+import { resolveMethod, tallySolves, type SolveTally } from '../solve/solve.js';
 import type { ReturnCode } from '../solve/retcode.js';
 import type { SolveOptions } from '../solve/options.js';
 import { getEngine } from '../runtime/engine.js';
@@ -112,11 +111,7 @@ export function gradient<P>(prob: ODEProblem<P>, alg?: Algorithm | AutoAlgorithm
   }
   // The default algorithm is chosen for the model's own size and tolerance, not for the
   // larger state a sensitivity method may integrate.
-  let a = alg;
-  if (a === undefined) {
-    const rt = typeof rest.reltol === 'number' ? rest.reltol : rest.reltol ? Math.min(...Array.from(rest.reltol)) : 1e-3;
-    a = defaultAlgorithm(n, rt, false);
-  }
+  const a = resolveMethod(alg, n, solveOptions, false);
   const req: GradientRequest = {
     prob: prob as ODEProblem<unknown>, model, paramVector, n, np, alg: a, options: solveOptions, loss: lossTerms, du0, where,
   };

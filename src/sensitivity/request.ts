@@ -21,8 +21,8 @@ export interface GradientRequest {
   /** States (n) and flat parameters (np). */
   readonly n: number;
   readonly np: number;
-  /** The forward algorithm (a default already chosen for the model's own size). */
-  readonly alg: Algorithm | AutoAlgorithm | string;
+  /** The forward method, resolved (a default already chosen for the model's own size). */
+  readonly alg: Algorithm | AutoAlgorithm;
   /**
    * Solve options of the forward pass (tolerances, saveat, …; no callbacks). For a final-time
    * loss, saving is set to the end of the span only.

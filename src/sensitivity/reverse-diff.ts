@@ -17,8 +17,8 @@ import * as L from '../../assembly/solvers/layout.js';
 import * as DA from '../../assembly/solvers/layout-discrete-adjoint.js';
 import { getEngine, type Engine } from '../runtime/engine.js';
 import { solve, allocWorkspace, writeWorkspace, attachModel, methodBlock } from '../solve/solve.js';
-import { resolveAlgorithm, type Algorithm } from '../solve/algorithms.js';
-import { isAutoAlgorithm, AutoTsit5, AutoVern7 } from '../solve/auto.js';
+import type { Algorithm } from '../solve/algorithms.js';
+import { isAutoAlgorithm } from '../solve/auto.js';
 import { allocJacobian } from '../solve/drivers.js';
 import type { DenseData } from '../solve/solution.js';
 import { loadTape } from '../model/evaluate.js';
@@ -50,8 +50,8 @@ function checkMethod(alg: Algorithm, where: string): void {
 function checkAlgorithm(req: GradientRequest): Algorithm[] {
   const a = req.alg;
   const where = req.where;
-  const auto = a === 'AutoTsit5' ? AutoTsit5() : a === 'AutoVern7' ? AutoVern7() : isAutoAlgorithm(a) ? a : undefined;
-  if (auto) {
+  if (isAutoAlgorithm(a)) {
+    const auto = a;
     try {
       checkMethod(auto.stiff, where);
     } catch (e) {
@@ -59,10 +59,8 @@ function checkAlgorithm(req: GradientRequest): Algorithm[] {
     }
     return [auto.nonstiff, auto.stiff];
   }
-  const reltol = typeof req.options.reltol === 'number' ? req.options.reltol : 1e-3;
-  const alg = resolveAlgorithm(a as Algorithm | string, reltol);
-  checkMethod(alg, where);
-  return [alg];
+  checkMethod(a, where);
+  return [a];
 }
 
 /** A saved point as the sweep reads it: its piece, its step there (−1: u0) and how. */

@@ -80,8 +80,8 @@ export function resolveOptions(opts: SolveOptions, n: number, t0: number, t1: nu
   }
   const tdir = t1 > t0 ? 1 : -1;
   const span = Math.abs(t1 - t0);
-  const abstol = checkTolerance(opts.abstol ?? 1e-6, 'abstol', n);
-  const reltol = checkTolerance(opts.reltol ?? 1e-3, 'reltol', n);
+  const abstol = checkTolerance(opts.abstol ?? DEFAULT_ABSTOL, 'abstol', n);
+  const reltol = checkTolerance(opts.reltol ?? DEFAULT_RELTOL, 'reltol', n);
 
   const adaptive = opts.adaptive ?? canAdapt;
   if (adaptive && !canAdapt) throw new Error('solve: adaptive stepping needs a method with an error estimate; pass adaptive: false and dt');
@@ -139,4 +139,17 @@ export function resolveOptions(opts: SolveOptions, n: number, t0: number, t1: nu
     saveat: interior.length ? new Float64Array(interior) : NONE, saveEverystep, saveStart, saveEnd, dense,
     tstops: tstops.length ? new Float64Array(tstops) : NONE, callback: opts.callback,
   };
+}
+
+/** Defaults of abstol and reltol. */
+export const DEFAULT_ABSTOL = 1e-6;
+export const DEFAULT_RELTOL = 1e-3;
+
+/** The smallest of a scalar-or-per-component tolerance (`dflt` when it is not given). */
+export function smallestTolerance(tol: number | ArrayLike<number> | undefined, dflt: number): number {
+  if (tol === undefined) return dflt;
+  if (typeof tol === 'number') return tol;
+  let m = Infinity;
+  for (let i = 0; i < tol.length; i++) m = Math.min(m, tol[i]);
+  return m;
 }

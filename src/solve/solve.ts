@@ -7,7 +7,7 @@ import * as LA from '../../assembly/solvers/layout-auto.js';
 import { getEngine, type Engine } from '../runtime/engine.js';
 import { ODEProblem } from './problem.js';
 import { resolveAlgorithm, type Algorithm } from './algorithms.js';
-import { resolveOptions, type SolveOptions, type ResolvedOptions } from './options.js';
+import { resolveOptions, smallestTolerance, DEFAULT_RELTOL, type SolveOptions, type ResolvedOptions } from './options.js';
 import { driverFor, type MethodBlock } from './drivers.js';
 import { flattenCallbacks } from './callbacks.js';
 import { EventRunner } from './events.js';
@@ -47,13 +47,18 @@ export function interpolateWith(eng: Engine, alg: Algorithm, blk: number, t: num
   return driverFor(alg).interpolate(eng, blk, t, out);
 }
 
-function smallestReltol(opts: SolveOptions): number {
-  const r = opts?.reltol;
-  if (r === undefined) return 1e-3;
-  if (typeof r === 'number') return r;
-  let m = Infinity;
-  for (let i = 0; i < r.length; i++) m = Math.min(m, r[i]);
-  return m;
+/**
+ * The method `solve` runs for `alg`: the default algorithm (chosen for n states, the smallest
+ * reltol and whether there is a mass matrix) when it is omitted, an automatic algorithm by
+ * object or name, or a single method by object or name.
+ */
+export function resolveMethod(alg: Algorithm | AutoAlgorithm | string | undefined, n: number, options: SolveOptions, hasMassMatrix: boolean): Algorithm | AutoAlgorithm {
+  const reltol = smallestTolerance(options?.reltol, DEFAULT_RELTOL);
+  if (alg === undefined) return defaultAlgorithm(n, reltol, hasMassMatrix);
+  if (alg === 'AutoTsit5') return AutoTsit5();
+  if (alg === 'AutoVern7') return AutoVern7();
+  if (isAutoAlgorithm(alg)) return alg;
+  return resolveAlgorithm(alg, reltol);
 }
 
 /**
@@ -74,13 +79,7 @@ export function solve<P>(prob: ODEProblem<P>, alg?: Algorithm | AutoAlgorithm | 
   if (!(prob instanceof ODEProblem)) throw new TypeError('solve: the first argument must be an ODEProblem');
   const n = prob.u0.length;
   const [t0, t1] = prob.tspan;
-  const reltol = smallestReltol(options);
-  let method: Algorithm | AutoAlgorithm;
-  if (alg === undefined) method = defaultAlgorithm(n, reltol, !!prob.massMatrix);
-  else if (alg === 'AutoTsit5') method = AutoTsit5();
-  else if (alg === 'AutoVern7') method = AutoVern7();
-  else if (isAutoAlgorithm(alg)) method = alg;
-  else method = resolveAlgorithm(alg, reltol);
+  const method = resolveMethod(alg, n, options, !!prob.massMatrix);
   let phases: Algorithm[];
   let first = 0;
   let auto: AutoAlgorithm | undefined;
