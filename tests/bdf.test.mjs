@@ -4,7 +4,7 @@
 // and stops, the work counters, and problems that must end in a retcode.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { D, reference, logLogSlope, roberJs, roberProb, MILD_T, mildExact, mildModel } from './helpers.mjs';
+import { D, reference, logLogSlope, roberJs, roberProb, MILD_T, mildExact, mildModel, assertBounces } from './helpers.mjs';
 
 // --- ROBER (Robertson's chemical kinetics).
 const rober = reference.rober;
@@ -290,18 +290,7 @@ test('tstops are stepped to exactly, also at a fixed dt (which resumes after the
 });
 
 test('a ContinuousCallback: bounce times of a falling ball', () => {
-  const g = 9.81, e = 0.9, h0 = 50;
-  const expected = [];
-  let tb = Math.sqrt((2 * h0) / g), v = g * tb;
-  expected.push(tb);
-  for (let i = 1; i < 6; i++) { v *= e; tb += (2 * v) / g; expected.push(tb); }
-  const times = [];
-  const cb = new D.ContinuousCallback((u) => u[0], (integ) => { times.push(integ.t); integ.u[1] = -e * integ.u[1]; }, { direction: 'down' });
-  const prob = new D.ODEProblem((du, u) => { du[0] = u[1]; du[1] = -g; }, [h0, 0], [0, expected[5] + 0.5], undefined, { inplace: true });
-  const sol = D.solve(prob, 'FBDF', { callback: cb, reltol: 1e-8, abstol: 1e-8 });
-  assert.is(sol.retcode, 'Success');
-  assert.ok(times.length >= 6, `${times.length} bounces`);
-  expected.forEach((t, i) => assert.ok(Math.abs(times[i] - t) < 1e-6, `bounce ${i}: ${times[i]} vs ${t}`));
+  assertBounces('FBDF');
 });
 
 test('a DiscreteCallback that changes u restarts the history; terminate stops', () => {

@@ -1,6 +1,7 @@
 // Shared pieces of the Node test suites.
 import { readFileSync } from 'node:fs';
 export * as D from '../dist/node.js';
+import * as assert from 'uvu/assert';
 import * as D from '../dist/node.js';
 
 const refPath = new URL('../../shared/reference/solutions.json', import.meta.url);
@@ -128,4 +129,23 @@ export function fdGradient(x0, fn, hrel) {
     const xm = x0.slice(); xm[j] -= h;
     return (fn(xp) - fn(xm)) / (2 * h);
   });
+}
+
+/**
+ * A ball dropped from 50 m bouncing with restitution 0.9 (a ContinuousCallback on the height,
+ * downward crossings): its first six bounce times with `alg`, against the closed form.
+ */
+export function assertBounces(alg) {
+  const g = 9.81, e = 0.9, h0 = 50;
+  const expected = [];
+  let tb = Math.sqrt((2 * h0) / g), v = g * tb;
+  expected.push(tb);
+  for (let i = 1; i < 6; i++) { v *= e; tb += (2 * v) / g; expected.push(tb); }
+  const times = [];
+  const cb = new D.ContinuousCallback((u) => u[0], (integ) => { times.push(integ.t); integ.u[1] = -e * integ.u[1]; }, { direction: 'down' });
+  const prob = new D.ODEProblem((du, u) => { du[0] = u[1]; du[1] = -g; }, [h0, 0], [0, expected[5] + 0.5], undefined, { inplace: true });
+  const sol = D.solve(prob, alg, { callback: cb, reltol: 1e-8, abstol: 1e-8 });
+  assert.is(sol.retcode, 'Success');
+  assert.ok(times.length >= 6, `${alg}: ${times.length} bounces`);
+  expected.forEach((t, i) => assert.ok(Math.abs(times[i] - t) < 1e-6, `${alg} bounce ${i}: ${times[i]} vs ${t}`));
 }
